@@ -1,0 +1,52 @@
+using ScimHub.Core.Errors;
+using ScimHub.Core.Paths;
+
+namespace ScimHub.Core.Schemas;
+
+/// <summary>A resource type (RFC 7643 §6): its core schema and extensions, and attribute resolution over them.</summary>
+public sealed record ResourceType(string Name, string Endpoint, string Description, SchemaDefinition Schema, IReadOnlyList<SchemaExtension> Extensions)
+{
+    public IEnumerable<SchemaDefinition> AllSchemas => Extensions.Select(e => e.Schema).Prepend(Schema);
+
+    public SchemaDefinition? FindSchema(string urn) =>
+        AllSchemas.FirstOrDefault(s => string.Equals(s.Id, urn, StringComparison.OrdinalIgnoreCase));
+
+    public bool IsExtension(string urn) =>
+        Extensions.Any(e => string.Equals(e.Schema.Id, urn, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds the attribute a path names, or null. The core schema is searched when the path carries no URN.</summary>
+    public ResolvedPath? Resolve(AttributePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var schema = path.SchemaUrn is null ? Schema : FindSchema(path.SchemaUrn);
+        var attribute = ReferenceEquals(schema, Schema) ? CommonAttributes.Find(path.Name) ?? schema.Find(path.Name) : schema?.Find(path.Name);
+        if (schema is null || attribute is null)
+        {
+            return null;
+        }
+
+        if (path.SubAttribute is null)
+        {
+            return new ResolvedPath(schema, attribute, null);
+        }
+
+        var sub = attribute.FindSubAttribute(path.SubAttribute);
+        return sub is null ? null : new ResolvedPath(schema, attribute, sub);
+    }
+
+    /// <summary>Like <see cref="Resolve"/>, but an unknown attribute is a 400 invalidPath (or invalidFilter).</summary>
+    public ResolvedPath ResolveOrThrow(AttributePath path, string scimType = ScimErrorType.InvalidPath) =>
+        Resolve(path) ?? throw ScimException.BadRequest(scimType, $"'{path}' is not an attribute of the {Name} resource.");
+}
+
+/// <summary>An extension schema of a resource type, and whether every resource must carry it.</summary>
+public sealed record SchemaExtension(SchemaDefinition Schema, bool Required);
+
+/// <summary>A path resolved against the schemas: the schema, the attribute, and the sub-attribute if one was named.</summary>
+public sealed record ResolvedPath(SchemaDefinition Schema, AttributeDefinition Attribute, AttributeDefinition? SubAttribute)
+{
+    /// <summary>The definition the path ends at.</summary>
+    public AttributeDefinition Target => SubAttribute ?? Attribute;
+
+    public bool IsCore(ResourceType type) => ReferenceEquals(Schema, type?.Schema);
+}
