@@ -1,7 +1,47 @@
+using ScimHub.Provisioning.Apps;
+using ScimHub.Provisioning.Directories;
+using ScimHub.Provisioning.Groups;
+using ScimHub.Provisioning.Storage;
+using ScimHub.Provisioning.Users;
+using ScimHub.Server.Auth;
+using ScimHub.Server.Errors;
+using ScimHub.Server.Scim;
+
 var builder = WebApplication.CreateBuilder(args);
+
+var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new Database(storage.SqliteConnectionString()));
+builder.Services.AddSingleton<Migrator>();
+builder.Services.AddSingleton<HubDirectories>();
+builder.Services.AddSingleton<ProvisioningApps>();
+builder.Services.AddSingleton<DirectoryUsers>();
+builder.Services.AddSingleton<DirectoryGroups>();
+builder.Services.AddSingleton<BearerTokenFilter>();
+builder.Services.AddExceptionHandler<ScimExceptionHandler>();
+builder.Services.AddProblemDetails();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ScimJson.MaxPayloadSize);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+
+// First start creates and migrates the database, and the first directory.
+await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+await app.Services.GetRequiredService<HubDirectories>().EnsureDefaultAsync(CancellationToken.None);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages(ScimStatusCodes.WriteAsync);
+
+app.MapGet("/healthz", () => Results.Text("ok"));
+
+var scim = app.MapGroup("/scim/{appId}/v2")
+    .AddEndpointFilter<BearerTokenFilter>();
+scim.MapScimUsers()
+    .MapScimGroups()
+    .MapScimDiscovery()
+    .MapScimBulk()
+    .MapScimRoot();
+
+await app.RunAsync();
 
 /// <summary>Entry point, visible to the HTTP tests.</summary>
 public partial class Program;

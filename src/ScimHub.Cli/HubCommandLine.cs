@@ -1,0 +1,185 @@
+using System.CommandLine;
+using ScimHub.Provisioning.Apps;
+using ScimHub.Provisioning.Directories;
+using ScimHub.Provisioning.Storage;
+
+namespace ScimHub.Cli;
+
+/// <summary>
+/// <c>scimhub</c>: the hub's use cases from a terminal. It works on the same database as the server (the data folder
+/// from <c>--data-folder</c>, else the Storage__DataFolder environment variable, else ./data).
+/// </summary>
+public static class HubCommandLine
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        var dataFolder = new Option<string>("--data-folder")
+        {
+            Description = "Folder of the hub's SQLite database (the server's Storage:DataFolder).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__DataFolder") ?? "data",
+        };
+        var baseUrl = new Option<string>("--base-url")
+        {
+            Description = "Public URL of the hub, used to print SCIM base URLs.",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SCIMHUB_PUBLIC_URL") ?? "http://127.0.0.1:5080",
+        };
+        var name = new Option<string>("--name") { Description = "Name of the app, e.g. \"Microsoft Entra ID\".", Required = true };
+        var directory = new Option<string?>("--directory") { Description = "Directory (id or name) the app provisions into; default: the first directory." };
+        var appId = new Option<string>("--app") { Description = "The app's id (see apps list).", Required = true };
+
+        Task<Hub> OpenAsync(ParseResult parse, CancellationToken ct) => Hub.StartAsync(parse.GetValue(dataFolder)!, parse.GetValue(baseUrl)!, ct);
+
+        var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory };
+        create.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            var target = parse.GetValue(directory) is { } wanted
+                ? await hub.Directories.FindAsync(wanted, ct)
+                : await hub.Directories.EnsureDefaultAsync(ct);
+            if (target is null)
+            {
+                await error.WriteLineAsync($"No directory '{parse.GetValue(directory)}'. See: scimhub directories list");
+                return 2;
+            }
+
+            var (app, token) = await hub.Apps.CreateAsync(target.Id, parse.GetValue(name)!, ct);
+            await output.WriteLineAsync($"Created app \"{app.Name}\" in directory \"{target.Name}\".");
+            await output.WriteLineAsync($"App id:        {app.Id}");
+            await output.WriteLineAsync($"SCIM Base URL: {hub.ScimBaseUrl(app.Id)}");
+            await output.WriteLineAsync($"Bearer token:  {token.Token}");
+            await output.WriteLineAsync("The token is shown only now: paste it into the provider's Secret Token field.");
+            return 0;
+        });
+
+        var list = new Command("list", "List the apps with their SCIM base URLs.");
+        list.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            var apps = await hub.Apps.ListAsync(ct);
+            var directories = (await hub.Directories.ListAsync(ct)).ToDictionary(d => d.Id, d => d.Name);
+            if (apps.Count == 0)
+            {
+                await output.WriteLineAsync("No apps yet. Create one: scimhub apps create --name \"Microsoft Entra ID\"");
+                return 0;
+            }
+
+            await output.WriteLineAsync($"{"ID",-32}  {"NAME",-28}  {"DIRECTORY",-12}  {"TOKENS",6}  SCIM BASE URL");
+            foreach (var app in apps)
+            {
+                await output.WriteLineAsync($"{app.Id,-32}  {app.Name,-28}  {directories.GetValueOrDefault(app.DirectoryId, app.DirectoryId),-12}  {app.ActiveTokens,6}  {hub.ScimBaseUrl(app.Id)}");
+            }
+
+            return 0;
+        });
+
+        var delete = new Command("delete", "Delete an app and its tokens (the directory's users and groups stay).") { appId };
+        delete.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            var id = parse.GetValue(appId)!;
+            if (!await hub.Apps.DeleteAsync(id, ct))
+            {
+                return await NoSuchAppAsync(error, id);
+            }
+
+            await output.WriteLineAsync($"Deleted app {id}.");
+            return 0;
+        });
+
+        var rotate = new Command("rotate", "Issue a new bearer token and revoke the app's earlier tokens at once.") { appId };
+        rotate.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            var id = parse.GetValue(appId)!;
+            var token = await hub.Apps.RotateTokenAsync(id, ct);
+            if (token is null)
+            {
+                return await NoSuchAppAsync(error, id);
+            }
+
+            await output.WriteLineAsync($"Bearer token:  {token.Token}");
+            await output.WriteLineAsync("Earlier tokens of this app no longer work. The new one is shown only now.");
+            return 0;
+        });
+
+        var revoke = new Command("revoke", "Revoke every token of the app; it stops working at once.") { appId };
+        revoke.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            var id = parse.GetValue(appId)!;
+            var count = await hub.Apps.RevokeTokensAsync(id, ct);
+            if (count is null)
+            {
+                return await NoSuchAppAsync(error, id);
+            }
+
+            await output.WriteLineAsync($"Revoked {count} token(s) of app {id}. Issue a new one with: scimhub apps tokens rotate --app {id}");
+            return 0;
+        });
+
+        var directoriesList = new Command("list", "List the directories.");
+        directoriesList.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            foreach (var d in await hub.Directories.ListAsync(ct))
+            {
+                await output.WriteLineAsync($"{d.Id}  {d.Name}");
+            }
+
+            return 0;
+        });
+
+        var directoryName = new Option<string>("--name") { Description = "Name of the directory (tenant).", Required = true };
+        var directoriesCreate = new Command("create", "Create a directory: a separate set of users and groups.") { directoryName };
+        directoriesCreate.SetAction(async (parse, ct) =>
+        {
+            var hub = await OpenAsync(parse, ct);
+            var created = await hub.Directories.CreateAsync(parse.GetValue(directoryName)!, ct);
+            await output.WriteLineAsync($"Created directory \"{created.Name}\" ({created.Id}).");
+            return 0;
+        });
+
+        var root = new RootCommand("ScimHub: a self-hosted SCIM 2.0 provisioning hub.")
+        {
+            new Command("apps", "Provisioning apps: identity providers that push users and groups into the hub.")
+            {
+                create, list, delete,
+                new Command("tokens", "Bearer tokens of an app.") { rotate, revoke },
+            },
+            new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
+        };
+        root.Options.Add(dataFolder);
+        root.Options.Add(baseUrl);
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await root.Parse(args).InvokeAsync(configuration);
+    }
+
+    private static async Task<int> NoSuchAppAsync(TextWriter error, string id)
+    {
+        await error.WriteLineAsync($"No app with id '{id}'. See: scimhub apps list");
+        return 2;
+    }
+
+    /// <summary>The use cases on one database, migrated before use.</summary>
+    private sealed class Hub(HubDirectories directories, ProvisioningApps apps, string baseUrl)
+    {
+        public HubDirectories Directories => directories;
+
+        public ProvisioningApps Apps => apps;
+
+        public string ScimBaseUrl(string appId) => $"{baseUrl.TrimEnd('/')}/scim/{appId}/v2";
+
+        public static async Task<Hub> StartAsync(string dataFolder, string baseUrl, CancellationToken cancellationToken)
+        {
+            var database = new Database(new StorageOptions { DataFolder = dataFolder }.SqliteConnectionString());
+            await new Migrator(database, TimeProvider.System).MigrateAsync(cancellationToken);
+            return new Hub(new HubDirectories(database, TimeProvider.System), new ProvisioningApps(database, TimeProvider.System), baseUrl);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Dapper;
+using ScimHub.Core.Errors;
+using ScimHub.Core.Patch;
+
+namespace ScimHub.Provisioning.Groups;
+
+/// <summary>Member-by-member writes to group_members: idempotent adds, removals by id, never a rewrite of the whole list.</summary>
+internal static class GroupMembership
+{
+    /// <summary>How many ids one IN (...) look-up carries.</summary>
+    private const int Chunk = 500;
+
+    public sealed record Member(string MemberId, string MemberType, string? Display);
+
+    /// <summary>Applies one change; returns how many rows changed (0 when it was a no-op).</summary>
+    public static async Task<int> ApplyAsync(DbConnection connection, DbTransaction transaction, string directoryId, string groupId, MembershipChange change)
+    {
+        switch (change.Kind)
+        {
+            case MembershipChangeKind.Add:
+                return await AddAsync(connection, transaction, directoryId, groupId, change.MemberIds);
+            case MembershipChangeKind.Remove:
+                return await connection.ExecuteAsync(
+                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id = @memberId",
+                    change.MemberIds.Distinct().Select(memberId => new { directoryId, groupId, memberId }), transaction);
+            case MembershipChangeKind.RemoveAll:
+                return await connection.ExecuteAsync(
+                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
+            default:
+                var removed = await connection.ExecuteAsync(
+                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
+                return removed + await AddAsync(connection, transaction, directoryId, groupId, change.MemberIds);
+        }
+    }
+
+    /// <summary>Adds members that exist in the directory; re-adding a member is a no-op. An unknown id is a 400 and nothing is added.</summary>
+    public static async Task<int> AddAsync(DbConnection connection, DbTransaction transaction, string directoryId, string groupId, IReadOnlyList<string> memberIds)
+    {
+        var ids = memberIds.Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Contains(groupId))
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A group cannot be a member of itself.");
+        }
+
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(Chunk))
+        {
+            var found = await connection.QueryAsync<(string Id, string Type)>(
+                """
+                SELECT id, 'User' FROM users WHERE directory_id = @directoryId AND id IN @chunk
+                UNION ALL
+                SELECT id, 'Group' FROM groups WHERE directory_id = @directoryId AND id IN @chunk
+                """,
+                new { directoryId, chunk }, transaction);
+            foreach (var (id, type) in found)
+            {
+                types[id] = type;
+            }
+        }
+
+        var missing = ids.Where(id => !types.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue,
+                $"{missing.Count} member(s) are not users or groups of this directory: {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", ..." : "")}.");
+        }
+
+        return await connection.ExecuteAsync(
+            """
+            INSERT INTO group_members (directory_id, group_id, member_id, member_type) VALUES (@directoryId, @groupId, @memberId, @memberType)
+            ON CONFLICT (directory_id, group_id, member_id) DO NOTHING
+            """,
+            ids.Select(memberId => new { directoryId, groupId, memberId, memberType = types[memberId] }), transaction);
+    }
+
+    public static async Task<IReadOnlyList<Member>> ListAsync(DbConnection connection, string directoryId, string groupId)
+    {
+        var members = await connection.QueryAsync<Member>(
+            """
+            SELECT m.member_id AS MemberId, m.member_type AS MemberType, COALESCE(u.display_name, u.user_name, g.display_name) AS Display
+            FROM group_members m
+            LEFT JOIN users u ON m.member_type = 'User' AND u.directory_id = m.directory_id AND u.id = m.member_id
+            LEFT JOIN groups g ON m.member_type = 'Group' AND g.directory_id = m.directory_id AND g.id = m.member_id
+            WHERE m.directory_id = @directoryId AND m.group_id = @groupId
+            ORDER BY m.member_id
+            """,
+            new { directoryId, groupId });
+        return members.AsList();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Dapper;
+
+namespace ScimHub.Provisioning.Storage;
+
+/// <summary>Reading and listing the rows of the users and groups tables, which share their shape.</summary>
+internal static class ResourceRows
+{
+    private const string Columns = "r.id AS Id, r.resource AS Resource, r.created AS Created, r.last_modified AS LastModified, r.version AS Version";
+
+    internal sealed record Row(string Id, string Resource, string Created, string LastModified, long Version)
+    {
+        public StoredResource ToStored() =>
+            new(Id, (JsonObject)JsonNode.Parse(Resource)!, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version);
+    }
+
+    public static async Task<Row?> FindAsync(DbConnection connection, string tableName, string directoryId, string id, DbTransaction? transaction = null) =>
+        await connection.QuerySingleOrDefaultAsync<Row>(
+            $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId AND r.id = @id",
+            new { directoryId, id }, transaction);
+
+    public static async Task<(int Total, List<Row> Rows)> ListAsync(DbConnection connection, SqlDialect dialect, ResourceTable table, string tableName, string directoryId, ListQuery query)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("directoryId", directoryId);
+        var translator = new FilterTranslator(dialect, table, parameters);
+        var where = query.Filter is null ? "" : " AND " + translator.Translate(query.Filter);
+        var direction = query.Descending ? "DESC" : "ASC";
+        // seq breaks ties, so that the order is stable across pages.
+        var order = query.SortBy is null ? $"r.seq {direction}" : $"{translator.SortExpression(query.SortBy)} {direction}, r.seq";
+
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {tableName} r WHERE r.directory_id = @directoryId{where}", parameters);
+        if (query.Count == 0)
+        {
+            return ((int)total, []);
+        }
+
+        parameters.Add("limit", query.Count);
+        parameters.Add("offset", query.StartIndex - 1);
+        var rows = await connection.QueryAsync<Row>(
+            $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} ORDER BY {order} LIMIT @limit OFFSET @offset",
+            parameters);
+        return ((int)total, rows.AsList());
+    }
+}

@@ -1,0 +1,221 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Dapper;
+using ScimHub.Core;
+using ScimHub.Core.Errors;
+using ScimHub.Core.Patch;
+using ScimHub.Core.Resources;
+using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Storage;
+
+namespace ScimHub.Provisioning.Users;
+
+/// <summary>The users of a directory: create, read, list, replace, patch and delete, each in one transaction.</summary>
+public sealed class DirectoryUsers(Database database, TimeProvider time)
+{
+    private const string Table = "users";
+
+    public async Task<StoredResource> CreateAsync(string directoryId, JsonObject body, CancellationToken cancellationToken)
+    {
+        var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
+        var now = time.GetUtcNow();
+        var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
+
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            await WriteUniqueAsync(() => connection.ExecuteAsync(
+                """
+                INSERT INTO users (directory_id, id, user_name, user_name_key, external_id, display_name, display_name_key, active, resource, created, last_modified, version)
+                VALUES (@directoryId, @Id, @UserName, @UserNameKey, @ExternalId, @DisplayName, @DisplayNameKey, @Active, @Resource, @Created, @LastModified, @Version)
+                """,
+                Columns(directoryId, user), transaction), attributes);
+            await WriteEmailsAsync(connection, transaction, directoryId, user);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return user with { Attributes = WithGroups(attributes, []) };
+    }
+
+    public async Task<StoredResource?> GetAsync(string directoryId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await ResourceRows.FindAsync(connection, Table, directoryId, id);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var groups = await GroupsOfAsync(connection, directoryId, [id]);
+        var user = row.ToStored();
+        return user with { Attributes = WithGroups(user.Attributes, groups[id]) };
+    }
+
+    public async Task<ResourcePage> ListAsync(string directoryId, ListQuery query, bool includeGroups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Users, Table, directoryId, query);
+        var users = rows.Select(r => r.ToStored()).ToList();
+        if (includeGroups && users.Count > 0)
+        {
+            var groups = await GroupsOfAsync(connection, directoryId, users.Select(u => u.Id).ToList());
+            users = users.Select(u => u with { Attributes = WithGroups(u.Attributes, groups[u.Id]) }).ToList();
+        }
+
+        return new ResourcePage(total, query.StartIndex, users);
+    }
+
+    public Task<StoredResource> ReplaceAsync(string directoryId, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
+        return ChangeAsync(directoryId, id, ifMatch, _ => attributes, cancellationToken);
+    }
+
+    public Task<StoredResource> PatchAsync(string directoryId, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken) =>
+        ChangeAsync(directoryId, id, ifMatch, current => PatchEngine.Apply(current, CoreSchemas.UserType, operations).Resource, cancellationToken);
+
+    public async Task DeleteAsync(string directoryId, string id, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
+            Preconditions.CheckIfMatch(ifMatch, current);
+            var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };
+            // The groups the user leaves change too.
+            await connection.ExecuteAsync(
+                """
+                UPDATE groups SET version = version + 1, last_modified = @now
+                WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @id)
+                """, args, transaction);
+            await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
+            await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", args, transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Reads, changes and writes one user under the write lock. A change that changes nothing is not written.</summary>
+    private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
+            Preconditions.CheckIfMatch(ifMatch, current);
+            var groups = await GroupsOfAsync(connection, directoryId, [id], transaction);
+            var attributes = change(current.Attributes);
+            var result = current;
+            if (!JsonNode.DeepEquals(attributes, current.Attributes))
+            {
+                result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
+                await WriteUniqueAsync(() => connection.ExecuteAsync(
+                    """
+                    UPDATE users SET user_name = @UserName, user_name_key = @UserNameKey, external_id = @ExternalId, display_name = @DisplayName,
+                        display_name_key = @DisplayNameKey, active = @Active, resource = @Resource, last_modified = @LastModified, version = @Version
+                    WHERE directory_id = @directoryId AND id = @Id
+                    """,
+                    Columns(directoryId, result), transaction), attributes);
+                await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
+                await WriteEmailsAsync(connection, transaction, directoryId, result);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
+        }
+    }
+
+    private static async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
+    {
+        var row = await ResourceRows.FindAsync(connection, Table, directoryId, id, transaction);
+        return row?.ToStored() ?? throw ScimException.NotFound($"User '{id}' not found.");
+    }
+
+    private async Task WriteUniqueAsync(Func<Task<int>> write, JsonObject attributes)
+    {
+        try
+        {
+            await write();
+        }
+        catch (DbException exception) when (database.Dialect.IsUniqueViolation(exception))
+        {
+            throw ScimException.Conflict($"A user with userName '{attributes["userName"]}' already exists in this directory.");
+        }
+    }
+
+    private static object Columns(string directoryId, StoredResource user)
+    {
+        var a = user.Attributes;
+        var userName = a["userName"]!.GetValue<string>();
+        var displayName = (string?)a["displayName"];
+        return new
+        {
+            directoryId,
+            user.Id,
+            UserName = userName,
+            UserNameKey = userName.ToLowerInvariant(),
+            ExternalId = (string?)a["externalId"],
+            DisplayName = displayName,
+            DisplayNameKey = displayName?.ToLowerInvariant(),
+            Active = a["active"] is JsonValue active ? (active.GetValue<bool>() ? 1 : 0) : (int?)null,
+            Resource = a.ToJsonString(ScimJsonOptions.Output),
+            Created = Timestamps.Format(user.Created),
+            LastModified = Timestamps.Format(user.LastModified),
+            user.Version,
+        };
+    }
+
+    private static Task WriteEmailsAsync(DbConnection connection, DbTransaction transaction, string directoryId, StoredResource user)
+    {
+        if (user.Attributes["emails"] is not JsonArray emails)
+        {
+            return Task.CompletedTask;
+        }
+
+        var rows = emails.OfType<JsonObject>().Select(e => new
+        {
+            directoryId,
+            userId = user.Id,
+            value = (string?)e["value"],
+            valueKey = ((string?)e["value"])?.ToLowerInvariant(),
+            typeKey = ((string?)e["type"])?.ToLowerInvariant(),
+            display = (string?)e["display"],
+            isPrimary = e["primary"] is JsonValue p ? (p.GetValue<bool>() ? 1 : 0) : (int?)null,
+        });
+        return connection.ExecuteAsync(
+            "INSERT INTO user_emails (directory_id, user_id, value, value_key, type_key, display, is_primary) VALUES (@directoryId, @userId, @value, @valueKey, @typeKey, @display, @isPrimary)",
+            rows, transaction);
+    }
+
+    private sealed record GroupRef(string MemberId, string Id, string Display);
+
+    private static async Task<ILookup<string, GroupRef>> GroupsOfAsync(DbConnection connection, string directoryId, IReadOnlyList<string> userIds, DbTransaction? transaction = null)
+    {
+        var refs = await connection.QueryAsync<GroupRef>(
+            """
+            SELECT m.member_id AS MemberId, g.id AS Id, g.display_name AS Display
+            FROM group_members m JOIN groups g ON g.directory_id = m.directory_id AND g.id = m.group_id
+            WHERE m.directory_id = @directoryId AND m.member_id IN @userIds
+            ORDER BY g.display_name_key
+            """,
+            new { directoryId, userIds }, transaction);
+        return refs.ToLookup(r => r.MemberId);
+    }
+
+    /// <summary>Adds the read-only, derived <c>groups</c> attribute (RFC 7643 §4.1.2).</summary>
+    private static JsonObject WithGroups(JsonObject attributes, IEnumerable<GroupRef> groups)
+    {
+        var list = groups.Select(g => (JsonNode)new JsonObject { ["value"] = g.Id, ["display"] = g.Display, ["type"] = "direct" }).ToArray();
+        if (list.Length == 0)
+        {
+            return attributes;
+        }
+
+        var copy = (JsonObject)attributes.DeepClone();
+        copy["groups"] = new JsonArray(list);
+        return copy;
+    }
+}

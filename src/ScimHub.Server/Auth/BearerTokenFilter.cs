@@ -1,0 +1,43 @@
+using ScimHub.Provisioning.Apps;
+using ScimHub.Server.Errors;
+using ScimHub.Server.Scim;
+
+namespace ScimHub.Server.Auth;
+
+/// <summary>
+/// Every SCIM request needs <c>Authorization: Bearer &lt;token&gt;</c> with an active token of the app its URL names.
+/// No token, a wrong one or another app's token is a 401 with a SCIM error body and <c>WWW-Authenticate</c>.
+/// </summary>
+internal sealed class BearerTokenFilter(ProvisioningApps apps) : IEndpointFilter
+{
+    private const string ItemKey = "ScimHub.App";
+
+    public static AppIdentity App(HttpContext context) => (AppIdentity)context.Items[ItemKey]!;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var appId = http.GetRouteValue("appId") as string ?? "";
+        var header = http.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
+        {
+            return Unauthorized(http, "invalid_request", "Send the app's bearer token: 'Authorization: Bearer <token>'.");
+        }
+
+        var identity = await apps.AuthenticateAsync(appId, header[scheme.Length..].Trim(), http.RequestAborted);
+        if (identity is null)
+        {
+            return Unauthorized(http, "invalid_token", "The bearer token is not valid for this app's SCIM base URL (unknown, revoked, or issued for another app).");
+        }
+
+        http.Items[ItemKey] = identity;
+        return await next(context);
+    }
+
+    private static IResult Unauthorized(HttpContext http, string error, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"ScimHub\", error=\"{error}\"";
+        return Results.Extensions.Scim(401, ScimErrorBody.Create(401, null, detail));
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics;
+using ScimHub.Core.Errors;
+
+namespace ScimHub.Server.Errors;
+
+/// <summary>
+/// The one place that turns exceptions into responses: a <see cref="ScimException"/> becomes its RFC 7644 error
+/// body; a request Kestrel refused (body too large) a 413; anything else a 500 with a correlation id to find in the log.
+/// </summary>
+internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case ScimException scim:
+                await ScimErrorBody.WriteAsync(httpContext, scim.Status, scim.ScimType, scim.Message);
+                return true;
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge:
+                await ScimErrorBody.WriteAsync(httpContext, 413, null, $"The request body is too large. {tooLarge.Message}");
+                return true;
+            case BadHttpRequestException bad:
+                await ScimErrorBody.WriteAsync(httpContext, bad.StatusCode, ScimErrorType.InvalidSyntax, bad.Message);
+                return true;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                var correlationId = httpContext.TraceIdentifier;
+                logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", correlationId, httpContext.Request.Method, httpContext.Request.Path);
+                await ScimErrorBody.WriteAsync(httpContext, 500, null, $"Internal error; the hub's log has the details under correlation id {correlationId}.");
+                return true;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScimHub.Core;
+using ScimHub.Core.Errors;
+
+namespace ScimHub.Server.Scim;
+
+/// <summary>Reading SCIM request bodies and writing SCIM responses (always <c>application/scim+json</c>).</summary>
+internal static class ScimJson
+{
+    /// <summary>The largest body a SCIM request may carry (bulk requests included), advertised as bulk.maxPayloadSize.</summary>
+    public const int MaxPayloadSize = 4 * 1024 * 1024;
+
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64 };
+
+    /// <summary>Reads the body as a JSON object; anything else is a 400 invalidSyntax, a body over the limit a 413.</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxPayloadSize)
+        {
+            throw new ScimException(413, null, $"The request body is {request.ContentLength} bytes; the limit is {MaxPayloadSize} bytes.");
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, documentOptions: ReadOptions, cancellationToken: cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The request body is not valid JSON: {exception.Message}");
+        }
+
+        return node as JsonObject
+            ?? throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body must be a JSON object.");
+    }
+
+    public static IResult Write(int status, JsonNode body, string? etag = null, string? location = null) =>
+        new ScimJsonResult(status, body, etag, location);
+
+    private sealed class ScimJsonResult(int status, JsonNode body, string? etag, string? location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = ScimConstants.MediaType;
+            if (etag is not null)
+            {
+                response.Headers.ETag = etag;
+            }
+
+            if (location is not null)
+            {
+                response.Headers.Location = location;
+            }
+
+            return response.WriteAsync(body.ToJsonString(ScimJsonOptions.Output), httpContext.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using ScimHub.Core.Errors;
+using ScimHub.Core.Patch;
+using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Users;
+
+namespace ScimHub.Server.Scim;
+
+/// <summary>/Users (RFC 7644 §3.2-3.6).</summary>
+internal static class ScimUsersApi
+{
+    private static readonly ResourceType Type = CoreSchemas.UserType;
+
+    public static RouteGroupBuilder MapScimUsers(this RouteGroupBuilder scim)
+    {
+        var users = scim.MapGroup("/Users");
+        users.MapGet("/", ListAsync);
+        users.MapPost("/", CreateAsync);
+        users.MapPost("/.search", SearchAsync);
+        users.MapGet("/{id}", GetAsync);
+        users.MapPut("/{id}", ReplaceAsync);
+        users.MapPatch("/{id}", PatchAsync);
+        users.MapDelete("/{id}", DeleteAsync);
+        return scim;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        var selection = ScimRequest.Selection(context.Request, Type);
+        var page = await users.ListAsync(scim.App.DirectoryId, ScimRequest.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
+        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, Type, scim.BaseUrl, selection))));
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        var (query, attributes, excluded) = ScimRequest.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
+        var selection = Core.Projection.AttributeSelection.Parse(attributes, excluded, Type);
+        var page = await users.ListAsync(scim.App.DirectoryId, query, selection.Wants("groups"), cancellationToken);
+        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, Type, scim.BaseUrl, selection))));
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        var selection = ScimRequest.Selection(context.Request, Type);
+        var user = await users.GetAsync(scim.App.DirectoryId, id, cancellationToken) ?? throw ScimException.NotFound($"User '{id}' not found.");
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim() == user.ETag)))
+        {
+            context.Response.Headers.ETag = user.ETag;
+            return Results.StatusCode(304);
+        }
+
+        return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        var selection = ScimRequest.Selection(context.Request, Type);
+        var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
+        var user = await users.CreateAsync(scim.App.DirectoryId, body, cancellationToken);
+        return ScimJson.Write(201, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag, ResourceRendering.Location(scim.BaseUrl, Type, user.Id));
+    }
+
+    private static async Task<IResult> ReplaceAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        var selection = ScimRequest.Selection(context.Request, Type);
+        var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
+        var user = await users.ReplaceAsync(scim.App.DirectoryId, id, body, IfMatch(context), cancellationToken);
+        return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
+    }
+
+    private static async Task<IResult> PatchAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        var selection = ScimRequest.Selection(context.Request, Type);
+        var operations = PatchRequest.Parse(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
+        var user = await users.PatchAsync(scim.App.DirectoryId, id, operations, IfMatch(context), cancellationToken);
+        return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
+    {
+        var scim = ScimRequest.From(context);
+        await users.DeleteAsync(scim.App.DirectoryId, id, IfMatch(context), cancellationToken);
+        return Results.NoContent();
+    }
+
+    internal static string? IfMatch(HttpContext context)
+    {
+        var value = context.Request.Headers.IfMatch.ToString();
+        return value.Length == 0 ? null : value;
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ScimHub.Provisioning.Apps;
+using ScimHub.Provisioning.Directories;
+
+[assembly: AssemblyFixture(typeof(ScimHub.Tests.Support.HubFactory))]
+
+namespace ScimHub.Tests.Support;
+
+/// <summary>
+/// One hub for the HTTP tests, on a SQLite database in a temp folder of its own. Tests stay apart by creating their own
+/// directory and app (<see cref="NewAppAsync"/>): no test sees another's users.
+/// </summary>
+public sealed class HubFactory : WebApplicationFactory<Program>
+{
+    private readonly string dataFolder = Directory.CreateTempSubdirectory("scimhub-tests-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("Storage:DataFolder", dataFolder);
+        builder.UseSetting("Urls", "http://127.0.0.1:0");
+    }
+
+    /// <summary>A new directory with one app in it, and a client holding that app's token.</summary>
+    public async Task<ScimClient> NewAppAsync(string name = "Microsoft Entra ID")
+    {
+        var directory = await Services.GetRequiredService<HubDirectories>().CreateAsync($"tests-{Guid.NewGuid():N}", TestContext.Current.CancellationToken);
+        return await NewAppInAsync(directory.Id, name);
+    }
+
+    /// <summary>Another app in an existing directory.</summary>
+    public async Task<ScimClient> NewAppInAsync(string directoryId, string name = "Okta")
+    {
+        var (app, token) = await Services.GetRequiredService<ProvisioningApps>().CreateAsync(directoryId, name, TestContext.Current.CancellationToken);
+        return new ScimClient(CreateClient(), app.Id, directoryId, token.Token);
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open at exit is left to the OS's temp clean-up.
+        }
+    }
+}
