@@ -151,9 +151,12 @@ public static class ResourceReader
             {
                 // A bare string for a complex value means its "value" sub-attribute (Entra's manager, members as ids).
                 var text = scalar.GetValue<string>();
-                return text.Length == 0 || definition.FindSubAttribute("value") is null
-                    ? null
-                    : new JsonObject { ["value"] = text };
+                if (definition.FindSubAttribute("value") is null)
+                {
+                    throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{path}' must be an object of its sub-attributes, not a string.");
+                }
+
+                return text.Length == 0 ? null : new JsonObject { ["value"] = text };
             }
 
             return ReadComplex(definition.SubAttributes, value, path);

@@ -11,7 +11,22 @@ internal static class GroupMembership
     /// <summary>How many ids one IN (...) look-up carries.</summary>
     private const int Chunk = 500;
 
-    public sealed record Member(string MemberId, string MemberType, string? Display);
+    /// <summary>One member as listed; a class with setters, because SQLite reports no column type for an all-NULL COALESCE.</summary>
+    public sealed class Member
+    {
+        public string MemberId { get; set; } = "";
+
+        public string MemberType { get; set; } = "";
+
+        public string? Display { get; set; }
+    }
+
+    private sealed class Found
+    {
+        public string Id { get; set; } = "";
+
+        public string Type { get; set; } = "";
+    }
 
     /// <summary>Applies one change; returns how many rows changed (0 when it was a no-op).</summary>
     public static async Task<int> ApplyAsync(DbConnection connection, DbTransaction transaction, string directoryId, string groupId, MembershipChange change)
@@ -46,16 +61,16 @@ internal static class GroupMembership
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in ids.Chunk(Chunk))
         {
-            var found = await connection.QueryAsync<(string Id, string Type)>(
+            var found = await connection.QueryAsync<Found>(
                 """
-                SELECT id, 'User' FROM users WHERE directory_id = @directoryId AND id IN @chunk
+                SELECT id AS Id, 'User' AS Type FROM users WHERE directory_id = @directoryId AND id IN @chunk
                 UNION ALL
-                SELECT id, 'Group' FROM groups WHERE directory_id = @directoryId AND id IN @chunk
+                SELECT id AS Id, 'Group' AS Type FROM groups WHERE directory_id = @directoryId AND id IN @chunk
                 """,
                 new { directoryId, chunk }, transaction);
-            foreach (var (id, type) in found)
+            foreach (var member in found)
             {
-                types[id] = type;
+                types[member.Id] = member.Type;
             }
         }
 

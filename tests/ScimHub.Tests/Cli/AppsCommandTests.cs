@@ -1,0 +1,93 @@
+using ScimHub.Cli;
+
+namespace ScimHub.Tests.Cli;
+
+/// <summary>The CLI on a data folder of its own, as an admin would run it.</summary>
+public sealed class AppsCommandTests : IDisposable
+{
+    private readonly string dataFolder = Directory.CreateTempSubdirectory("scimhub-cli-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dataFolder, recursive: true);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await HubCommandLine.RunAsync([.. args, "--data-folder", dataFolder, "--base-url", "https://scim.example.com/"], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Apps_create_prints_the_scim_base_url_and_a_token_shown_once()
+    {
+        var (code, output, _) = await RunAsync("apps", "create", "--name", "Microsoft Entra ID");
+
+        Assert.Equal(0, code);
+        var appId = Line(output, "App id:");
+        Assert.Equal($"https://scim.example.com/scim/{appId}/v2", Line(output, "SCIM Base URL:"));
+        Assert.StartsWith("scimhub_", Line(output, "Bearer token:"), StringComparison.Ordinal);
+        var (_, list, _) = await RunAsync("apps", "list");
+        Assert.Contains("Microsoft Entra ID", list, StringComparison.Ordinal);
+        Assert.Contains($"https://scim.example.com/scim/{appId}/v2", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(Line(output, "Bearer token:"), list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apps_create_needs_a_name()
+    {
+        var (code, _, error) = await RunAsync("apps", "create");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--name", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotate_revoke_and_delete_name_unknown_apps_clearly()
+    {
+        foreach (var command in new[] { new[] { "apps", "tokens", "rotate" }, ["apps", "tokens", "revoke"], ["apps", "delete"] })
+        {
+            var (code, _, error) = await RunAsync([.. command, "--app", "nope"]);
+
+            Assert.Equal(2, code);
+            Assert.Contains("No app with id 'nope'", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Rotate_then_revoke_leaves_the_app_without_tokens_and_delete_removes_it()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Okta");
+        var appId = Line(created, "App id:");
+
+        var (rotateCode, rotated, _) = await RunAsync("apps", "tokens", "rotate", "--app", appId);
+        var (revokeCode, revoked, _) = await RunAsync("apps", "tokens", "revoke", "--app", appId);
+        var (deleteCode, _, _) = await RunAsync("apps", "delete", "--app", appId);
+        var (_, list, _) = await RunAsync("apps", "list");
+
+        Assert.Equal((0, 0, 0), (rotateCode, revokeCode, deleteCode));
+        Assert.NotEqual(Line(created, "Bearer token:"), Line(rotated, "Bearer token:"));
+        Assert.Contains("Revoked 1 token(s)", revoked, StringComparison.Ordinal);
+        Assert.DoesNotContain(appId, list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apps_can_be_created_in_a_named_directory()
+    {
+        await RunAsync("directories", "create", "--name", "Fabrikam");
+
+        var (code, output, _) = await RunAsync("apps", "create", "--name", "Okta", "--directory", "fabrikam");
+        var (missingCode, _, error) = await RunAsync("apps", "create", "--name", "Okta", "--directory", "Nowhere");
+
+        Assert.Equal(0, code);
+        Assert.Contains("in directory \"Fabrikam\"", output, StringComparison.Ordinal);
+        Assert.Equal(2, missingCode);
+        Assert.Contains("No directory 'Nowhere'", error, StringComparison.Ordinal);
+    }
+
+    private static string Line(string output, string label) =>
+        output.Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
+}

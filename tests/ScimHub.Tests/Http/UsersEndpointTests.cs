@@ -1,0 +1,344 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ScimHub.Tests.Support;
+
+namespace ScimHub.Tests.Http;
+
+public sealed class UsersEndpointTests(HubFactory hub)
+{
+    [Fact]
+    public async Task Post_creates_the_user_with_location_etag_and_scim_content_type()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("alice");
+
+        var response = await scim.PostAsync("/Users", Bodies.User(userName));
+
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        Assert.Equal("application/scim+json", response.ContentType);
+        Assert.Equal(userName, response.Body!["userName"]!.GetValue<string>());
+        Assert.Equal($"http://localhost{scim.BasePath}/Users/{response.Id}", response.Headers.Location!.ToString());
+        Assert.Equal("W/\"1\"", response.Headers.ETag!.ToString());
+        Assert.Equal("User", response.Body["meta"]!["resourceType"]!.GetValue<string>());
+        Assert.Equal("W/\"1\"", response.Body["meta"]!["version"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_user_reads_back_what_the_provider_wrote()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("roundtrip");
+        var body = $$"""
+            {
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+              "userName": "{{userName}}",
+              "externalId": "Ext-CaseExact-01",
+              "name": { "givenName": "Zoë", "familyName": "O'Brien", "formatted": "Zoë O'Brien" },
+              "displayName": "Zoë O'Brien",
+              "title": "Engineer",
+              "active": true,
+              "emails": [{ "value": "zoe@contoso.com", "type": "work", "primary": true }, { "value": "zoe@home.example", "type": "home" }],
+              "phoneNumbers": [{ "value": "+1 (555) 010-0000", "type": "mobile" }],
+              "addresses": [{ "type": "work", "streetAddress": "1 Main St", "locality": "Redmond", "country": "US" }],
+              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "R&D", "employeeNumber": "00042", "manager": { "value": "boss-id" } }
+            }
+            """;
+        var created = await scim.PostAsync("/Users", body);
+
+        var read = await scim.GetAsync($"/Users/{created.Id}");
+
+        var expected = JsonNode.Parse(body)!.AsObject();
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(JsonNode.DeepEquals(value, read.Body![key]), $"{key}: wrote {value?.ToJsonString()}, read {read.Body![key]?.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public async Task Duplicate_userName_in_another_case_is_a_409_uniqueness_error()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("Dup");
+        await scim.CreateUserAsync(userName);
+
+        var response = await scim.PostAsync("/Users", Bodies.User(userName.ToUpperInvariant()));
+
+        response.AssertError(HttpStatusCode.Conflict, "uniqueness");
+    }
+
+    [Fact]
+    public async Task Unknown_user_is_a_404_scim_error()
+    {
+        var scim = await hub.NewAppAsync();
+
+        var response = await scim.GetAsync("/Users/does-not-exist");
+
+        response.AssertError(HttpStatusCode.NotFound, null);
+    }
+
+    [Fact]
+    public async Task Delete_then_get_is_404()
+    {
+        var scim = await hub.NewAppAsync();
+        var id = await scim.CreateUserAsync(Bodies.Unique("gone"));
+
+        var deleted = await scim.DeleteAsync($"/Users/{id}");
+        var read = await scim.GetAsync($"/Users/{id}");
+        var again = await scim.DeleteAsync($"/Users/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.Status);
+        read.AssertError(HttpStatusCode.NotFound, null);
+        again.AssertError(HttpStatusCode.NotFound, null);
+    }
+
+    [Fact]
+    public async Task Deactivated_user_stays_readable_and_filterable()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("inactive");
+        var id = await scim.CreateUserAsync(userName);
+
+        var patched = await scim.PatchAsync($"/Users/{id}", Bodies.Patch("""{ "op": "Replace", "path": "active", "value": "False" }"""));
+        var read = await scim.GetAsync($"/Users/{id}");
+        var inactive = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"userName eq \"{userName}\" and active eq false")}");
+
+        Assert.Equal(HttpStatusCode.OK, patched.Status);
+        Assert.False(read.Body!["active"]!.GetValue<bool>());
+        Assert.Equal(id, Assert.Single(inactive.Items)!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Filter_on_userName_ignores_case_and_on_externalId_does_not()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("CaseUser");
+        var id = await scim.CreateUserAsync(userName);
+        var externalId = (await scim.GetAsync($"/Users/{id}")).Body!["externalId"]!.GetValue<string>();
+
+        var byUserName = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"userName eq \"{userName.ToLowerInvariant()}\"")}");
+        var byExternalId = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"externalId eq \"{externalId}\"")}");
+        var byExternalIdUpper = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"externalId eq \"{externalId.ToUpperInvariant()}\"")}");
+
+        Assert.Equal(1, byUserName.TotalResults);
+        Assert.Equal(1, byExternalId.TotalResults);
+        Assert.Equal(0, byExternalIdUpper.TotalResults);
+    }
+
+    [Theory]
+    [InlineData("emails[type eq \"work\"].value eq \"{0}@contoso.com\"", 1)]
+    [InlineData("emails[type eq \"work\" and value co \"{0}\"]", 1)]
+    [InlineData("emails.value sw \"{0}\"", 1)]
+    [InlineData("emails[type eq \"home\"].value eq \"{0}@contoso.com\"", 0)]
+    [InlineData("name.familyName eq \"family\" and userName sw \"{0}\"", 1)]
+    [InlineData("userName sw \"{0}\" and not (title pr)", 1)]
+    [InlineData("userName sw \"{0}\" and (title eq \"x\" or displayName co \"display\")", 1)]
+    [InlineData("userName ew \"{0}\"", 1)]
+    [InlineData("userName sw \"{0}\" and meta.created gt \"2000-01-01T00:00:00+02:00\"", 1)]
+    [InlineData("userName sw \"{0}\" and meta.lastModified lt \"2000-01-01T00:00:00Z\"", 0)]
+    [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"Sales\" and userName sw \"{0}\"", 1)]
+    public async Task Filters_run_in_the_database_with_schema_case_rules(string filterTemplate, int expected)
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("filter");
+        await scim.CreateUserAsync(userName, """ "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "Sales" } """);
+        await scim.CreateUserAsync(Bodies.Unique("other"));
+
+        var filter = string.Format(System.Globalization.CultureInfo.InvariantCulture, filterTemplate, userName);
+        var response = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString(filter)}");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(expected, response.TotalResults);
+    }
+
+    [Fact]
+    public async Task Entra_probe_with_a_random_userName_gets_an_empty_list_response()
+    {
+        var scim = await hub.NewAppAsync();
+
+        var response = await scim.GetAsync($"/Users?filter=userName+eq+%22{Guid.NewGuid()}%22");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("application/scim+json", response.ContentType);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}
+            """), response.Body));
+    }
+
+    [Fact]
+    public async Task Unknown_query_parameters_such_as_aadOptscim062020_are_ignored()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("flag");
+        await scim.CreateUserAsync(userName);
+
+        var response = await scim.GetAsync($"/Users?aadOptscim062020&filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}");
+
+        Assert.Equal(1, response.TotalResults);
+    }
+
+    [Fact]
+    public async Task Paging_is_stable_and_sees_every_user_exactly_once()
+    {
+        var scim = await hub.NewAppAsync();
+        var created = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            created.Add(await scim.CreateUserAsync(Bodies.Unique($"page{i}")));
+        }
+
+        var seen = new List<string>();
+        for (var start = 1; start <= 7; start += 3)
+        {
+            var page = await scim.GetAsync($"/Users?startIndex={start}&count=3");
+            Assert.Equal(7, page.TotalResults);
+            Assert.Equal(start, page.Body!["startIndex"]!.GetValue<int>());
+            Assert.Equal(page.Items.Count, page.Body["itemsPerPage"]!.GetValue<int>());
+            seen.AddRange(page.Items.Select(u => u!["id"]!.GetValue<string>()));
+        }
+
+        Assert.Equal(created, seen);
+    }
+
+    [Fact]
+    public async Task Listing_without_paging_parameters_uses_the_defaults()
+    {
+        var scim = await hub.NewAppAsync();
+        await scim.CreateUserAsync(Bodies.Unique("defaults"));
+
+        var response = await scim.GetAsync("/Users");
+
+        Assert.Equal(1, response.TotalResults);
+        Assert.Single(response.Items);
+        Assert.Equal(1, response.Body!["startIndex"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Count_zero_returns_only_the_total_and_out_of_range_paging_is_clamped()
+    {
+        var scim = await hub.NewAppAsync();
+        await scim.CreateUserAsync(Bodies.Unique("clamp"));
+
+        var totals = await scim.GetAsync("/Users?count=0");
+        var negative = await scim.GetAsync("/Users?startIndex=-5&count=-1");
+
+        Assert.Equal((1, 0), (totals.TotalResults, totals.Items.Count));
+        Assert.Equal(1, negative.Body!["startIndex"]!.GetValue<int>());
+        Assert.Empty(negative.Items);
+    }
+
+    [Fact]
+    public async Task SortBy_orders_case_insensitively_and_descending_reverses()
+    {
+        var scim = await hub.NewAppAsync();
+        var prefix = Bodies.Unique("sort");
+        foreach (var suffix in new[] { "b", "C", "a" })
+        {
+            await scim.CreateUserAsync($"{prefix}-{suffix}");
+        }
+
+        var ascending = await scim.GetAsync("/Users?sortBy=userName");
+        var descending = await scim.GetAsync("/Users?sortBy=userName&sortOrder=descending");
+
+        Assert.Equal([$"{prefix}-a", $"{prefix}-b", $"{prefix}-C"], ascending.Items.Select(u => u!["userName"]!.GetValue<string>()));
+        Assert.Equal([$"{prefix}-C", $"{prefix}-b", $"{prefix}-a"], descending.Items.Select(u => u!["userName"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Attributes_and_excludedAttributes_shape_reads_and_writes()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("shape");
+
+        var created = await scim.PostAsync("/Users?attributes=userName", Bodies.User(userName));
+        var read = await scim.GetAsync($"/Users/{created.Id}?excludedAttributes=emails,name.givenName");
+        var listed = await scim.GetAsync($"/Users?attributes=name.familyName&filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}");
+
+        Assert.Equal(["schemas", "id", "userName"], created.Body!.AsObject().Select(p => p.Key));
+        Assert.Null(read.Body!["emails"]);
+        Assert.Null(read.Body["name"]!["givenName"]);
+        Assert.Equal("Family", read.Body["name"]!["familyName"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"familyName":"Family"}"""), listed.Items[0]!["name"]));
+        Assert.Null(listed.Items[0]!["userName"]);
+    }
+
+    [Fact]
+    public async Task Password_is_accepted_and_never_returned()
+    {
+        var scim = await hub.NewAppAsync();
+
+        var created = await scim.PostAsync("/Users", Bodies.User(Bodies.Unique("secret"), """ "password": "t1meMa$heen" """));
+        var read = await scim.GetAsync($"/Users/{created.Id}?attributes=password");
+        var patched = await scim.PatchAsync($"/Users/{created.Id}", Bodies.Patch("""{ "op": "replace", "path": "password", "value": "n3w-Secret" }"""));
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.DoesNotContain("t1meMa$heen", created.Body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Null(read.Body!["password"]);
+        Assert.DoesNotContain("n3w-Secret", patched.Body!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Put_replaces_the_user_and_clears_what_it_omits()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("put");
+        var id = await scim.CreateUserAsync(userName, """ "title": "Engineer" """);
+
+        var replaced = await scim.PutAsync($"/Users/{id}", $$"""
+            { "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{{userName}}", "active": false, "name": { "givenName": "New" } }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.Null(replaced.Body!["title"]);
+        Assert.Null(replaced.Body["emails"]);
+        Assert.False(replaced.Body["active"]!.GetValue<bool>());
+        Assert.Equal("W/\"2\"", replaced.Headers.ETag!.ToString());
+    }
+
+    [Fact]
+    public async Task Version_changes_on_every_change_and_a_stale_If_Match_is_412()
+    {
+        var scim = await hub.NewAppAsync();
+        var id = await scim.CreateUserAsync(Bodies.Unique("etag"));
+
+        var first = await scim.PatchAsync($"/Users/{id}", Bodies.Patch("""{ "op": "replace", "path": "title", "value": "One" }"""));
+        var second = await scim.PatchAsync($"/Users/{id}", Bodies.Patch("""{ "op": "replace", "path": "title", "value": "Two" }"""));
+        var stale = await scim.SendAsync(HttpMethod.Patch, $"/Users/{id}", Bodies.Patch("""{ "op": "replace", "path": "title", "value": "Three" }"""),
+            configure: r => r.Headers.TryAddWithoutValidation("If-Match", "W/\"2\""));
+        var current = await scim.SendAsync(HttpMethod.Patch, $"/Users/{id}", Bodies.Patch("""{ "op": "replace", "path": "title", "value": "Four" }"""),
+            configure: r => r.Headers.TryAddWithoutValidation("If-Match", "W/\"3\""));
+        var notModified = await scim.SendAsync(HttpMethod.Get, $"/Users/{id}", null, configure: r => r.Headers.TryAddWithoutValidation("If-None-Match", "W/\"4\""));
+
+        Assert.Equal("W/\"2\"", first.Headers.ETag!.ToString());
+        Assert.Equal("W/\"3\"", second.Headers.ETag!.ToString());
+        stale.AssertError(HttpStatusCode.PreconditionFailed, null);
+        Assert.Equal("Four", current.Body!["title"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotModified, notModified.Status);
+    }
+
+    [Fact]
+    public async Task Patch_that_changes_nothing_keeps_the_version()
+    {
+        var scim = await hub.NewAppAsync();
+        var id = await scim.CreateUserAsync(Bodies.Unique("noop"));
+
+        var response = await scim.PatchAsync($"/Users/{id}", Bodies.Patch("""{ "op": "Replace", "path": "active", "value": "True" }"""));
+
+        Assert.Equal("W/\"1\"", response.Headers.ETag!.ToString());
+    }
+
+    [Fact]
+    public async Task Post_search_takes_the_query_in_the_body()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("search");
+        await scim.CreateUserAsync(userName);
+
+        var response = await scim.PostAsync("/Users/.search", $$"""
+            { "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "userName eq \"{{userName}}\"", "attributes": ["userName"], "startIndex": 1, "count": 10 }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(1, response.TotalResults);
+        Assert.Null(response.Items[0]!["emails"]);
+    }
+}
