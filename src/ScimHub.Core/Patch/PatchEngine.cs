@@ -28,6 +28,13 @@ public static class PatchEngine
         var members = new List<MembershipChange>();
         foreach (var operation in operations)
         {
+            if (operation.Type == PatchOperationType.Remove && operation.Path is not null && Extension(type, operation.Path) is { } removed)
+            {
+                working.Remove(removed.Id);
+                SyncSchemas(working, type);
+                continue;
+            }
+
             foreach (var (path, value) in Expand(operation, type))
             {
                 ApplyOne(working, type, operation.Type, path, value, members);
@@ -45,13 +52,21 @@ public static class PatchEngine
     /// </summary>
     private static IEnumerable<(PatchPath Path, JsonNode? Value)> Expand(PatchOperation operation, ResourceType type)
     {
+        var values = operation.Value as JsonObject;
         if (operation.Path is not null)
         {
-            yield return (PatchPath.Parse(operation.Path), operation.Value);
-            yield break;
+            var extension = Extension(type, operation.Path);
+            if (extension is null)
+            {
+                yield return (PatchPath.Parse(operation.Path), operation.Value);
+                yield break;
+            }
+
+            // "path": "<extension URN>" with an object of that extension's attributes as value.
+            values = new JsonObject { [extension.Id] = operation.Value?.DeepClone() };
         }
 
-        foreach (var (key, value) in (JsonObject)operation.Value!)
+        foreach (var (key, value) in values!)
         {
             // Okta sends the group's id with every rename ({"id": ..., "displayName": ...}); id, meta and schemas are
             // the server's and are ignored here, as in a POST.
@@ -80,6 +95,10 @@ public static class PatchEngine
             yield return (PatchPath.Parse(key), value?.DeepClone());
         }
     }
+
+    /// <summary>The extension schema a path names as a whole, or null.</summary>
+    private static SchemaDefinition? Extension(ResourceType type, string path) =>
+        type.FindSchema(path) is { } schema && !ReferenceEquals(schema, type.Schema) ? schema : null;
 
     private static void ApplyOne(JsonObject resource, ResourceType type, PatchOperationType op, PatchPath path, JsonNode? value, List<MembershipChange> members)
     {

@@ -11,7 +11,8 @@ internal static class ScimJson
     /// <summary>The largest body a SCIM request may carry (bulk requests included), advertised as bulk.maxPayloadSize.</summary>
     public const int MaxPayloadSize = 4 * 1024 * 1024;
 
-    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64 };
+    // Duplicate member names are refused at parse time (a JsonObject would otherwise throw later, a 500).
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>Reads the body as a JSON object; anything else is a 400 invalidSyntax, a body over the limit a 413.</summary>
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -145,6 +145,16 @@ public sealed class BadInputTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task Duplicate_member_names_in_a_body_are_400_invalidSyntax()
+    {
+        var scim = await hub.NewAppAsync();
+
+        var response = await scim.PostAsync("/Users", """{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a", "userName": "b" }""");
+
+        response.AssertError(HttpStatusCode.BadRequest, "invalidSyntax");
+    }
+
+    [Fact]
     public async Task Me_answers_501()
     {
         var scim = await hub.NewAppAsync();
