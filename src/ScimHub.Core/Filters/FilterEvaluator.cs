@@ -140,11 +140,11 @@ public static class FilterEvaluator
             throw Error($"'{label}' is a boolean; only eq and ne apply to it, not {Name(op)}.");
         }
 
-        var expected = literal.GetValueKind() switch
+        var expected = FilterLiterals.AsBoolean(literal) switch
         {
-            JsonValueKind.True => JsonValueKind.True,
-            JsonValueKind.False => JsonValueKind.False,
-            _ => throw Error($"'{label}' is a boolean; compare it with true or false, not {literal.ToJsonString()}."),
+            true => JsonValueKind.True,
+            false => JsonValueKind.False,
+            null => throw Error($"'{label}' is a boolean; compare it with true or false, not {literal.ToJsonString()}."),
         };
         return v => v.GetValueKind() == expected;
     }

@@ -131,6 +131,7 @@ public static class PatchEngine
             return;
         }
 
+        var primariesBefore = Primaries(container, attribute);
         if (path.ValueFilter is not null)
         {
             ApplyFiltered(container, attribute, path.ValueFilter, sub, op, value);
@@ -142,6 +143,20 @@ public static class PatchEngine
         else
         {
             ApplyAttribute(container, attribute, op, value);
+        }
+
+        if (attribute.MultiValued)
+        {
+            // RFC 7644 §3.5.2: a value made primary by this operation makes the earlier primary value non-primary.
+            if (Primaries(container, attribute).Count > 1)
+            {
+                foreach (var item in ((JsonArray)container[attribute.Name]!).OfType<JsonObject>().Where(i => IsPrimary(i) && primariesBefore.Contains(i.ToJsonString())))
+                {
+                    item["primary"] = false;
+                }
+            }
+
+            Normalise(container, attribute);
         }
 
         if (!ReferenceEquals(container, resource) && container.Count == 0)
@@ -196,11 +211,11 @@ public static class PatchEngine
                 }
             }
 
-            container[name] = ResourceReader.ReadValue(attribute, current.DeepClone(), name);
             return;
         }
 
-        if (!attribute.MultiValued && attribute.Type == AttributeType.Complex && container[name] is JsonObject target)
+        if (!attribute.MultiValued && attribute.Type == AttributeType.Complex && container[name] is JsonObject target
+            && !PointsElsewhere(target, (JsonObject)read))
         {
             // RFC 7644 §3.5.2.1 and §3.5.2.3: sub-attributes not named in the value are left unchanged.
             Merge(target, (JsonObject)read);
@@ -251,7 +266,6 @@ public static class PatchEngine
             SetOrRemove(item, sub.Name, read);
         }
 
-        Normalise(container, attribute);
     }
 
     private static void ApplyFiltered(JsonObject container, AttributeDefinition attribute, Filter filter, AttributeDefinition? sub, PatchOperationType op, JsonNode? value)
@@ -280,7 +294,6 @@ public static class PatchEngine
                 RemoveWhere(items, item => item is JsonObject { Count: 0 });
             }
 
-            Normalise(container, attribute);
             return;
         }
 
@@ -310,7 +323,6 @@ public static class PatchEngine
 
             items.Add(created);
             container[attribute.Name] = items;
-            Normalise(container, attribute);
             return;
         }
 
@@ -327,7 +339,6 @@ public static class PatchEngine
         }
 
         RemoveWhere(items, item => item is JsonObject { Count: 0 });
-        Normalise(container, attribute);
     }
 
     private static MembershipChange MemberChange(PatchOperationType op, PatchPath path, AttributeDefinition? sub, JsonNode? value)
@@ -443,6 +454,18 @@ public static class PatchEngine
         resource.Remove("schemas");
         resource.Insert(0, "schemas", new JsonArray(present.Prepend(type.Schema.Id).Select(s => (JsonNode)JsonValue.Create(s)).ToArray()));
     }
+
+    /// <summary>
+    /// A new manager (another "value") replaces the old one whole: merging would keep the old manager's $ref and
+    /// displayName next to the new id.
+    /// </summary>
+    private static bool PointsElsewhere(JsonObject target, JsonObject read) =>
+        read["value"] is { } newValue && target["value"] is { } oldValue && !JsonNode.DeepEquals(newValue, oldValue);
+
+    private static HashSet<string> Primaries(JsonObject container, AttributeDefinition attribute) =>
+        (container[attribute.Name] as JsonArray ?? []).OfType<JsonObject>().Where(IsPrimary).Select(i => i.ToJsonString()).ToHashSet(StringComparer.Ordinal);
+
+    private static bool IsPrimary(JsonObject item) => item["primary"] is JsonValue p && p.GetValueKind() == JsonValueKind.True;
 
     private static void Normalise(JsonObject container, AttributeDefinition attribute)
     {

@@ -75,9 +75,11 @@ public static class ResourceReader
         ArgumentNullException.ThrowIfNull(type);
         foreach (var attribute in type.Schema.Attributes.Where(a => a.Required))
         {
-            if (resource[attribute.Name] is null)
+            var value = resource[attribute.Name];
+            if (value is null || (value is JsonValue text && text.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(text.GetValue<string>())))
             {
-                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{attribute.Name}' is required for a {type.Name}.");
+                // RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value"; the same holds for a group's displayName.
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{attribute.Name}' is required for a {type.Name} and must not be empty.");
             }
         }
     }

@@ -20,6 +20,18 @@ public sealed record ResourceType(string Name, string Endpoint, string Descripti
         ArgumentNullException.ThrowIfNull(path);
         var schema = path.SchemaUrn is null ? Schema : FindSchema(path.SchemaUrn);
         var attribute = ReferenceEquals(schema, Schema) ? CommonAttributes.Find(path.Name) ?? schema.Find(path.Name) : schema?.Find(path.Name);
+        if (attribute is null && path.SchemaUrn is null)
+        {
+            // An extension attribute named without its URN (Entra's legacy "path": "manager", MS-TUT example 5):
+            // found when exactly one extension has it.
+            var owners = Extensions.Where(e => e.Schema.Find(path.Name) is not null).ToList();
+            if (owners.Count == 1)
+            {
+                schema = owners[0].Schema;
+                attribute = schema.Find(path.Name);
+            }
+        }
+
         if (schema is null || attribute is null)
         {
             return null;

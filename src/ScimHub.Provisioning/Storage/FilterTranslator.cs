@@ -201,12 +201,8 @@ public sealed class FilterTranslator(SqlDialect dialect, ResourceTable table, Dy
         switch (definition.Type)
         {
             case AttributeType.Boolean:
-                if (literal.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{definition.Name}' is a boolean; compare it with true or false.");
-                }
-
-                var flag = literal.GetValueKind() == JsonValueKind.True;
+                var flag = FilterLiterals.AsBoolean(literal)
+                    ?? throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{definition.Name}' is a boolean; compare it with true or false.");
                 var stored = operand.InJson ? dialect.JsonBoolean(flag) : (flag ? 1 : 0);
                 return op switch
                 {

@@ -22,4 +22,15 @@ public sealed class ExtensionPatchTests(HubFactory hub)
         Assert.Null(removed.Body![Enterprise]);
         Assert.DoesNotContain(Enterprise, removed.Body["schemas"]!.AsArray().Select(s => s!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Entra_changing_the_manager_replaces_the_old_managers_reference_whole()
+    {
+        var scim = await hub.NewAppAsync();
+        var id = await scim.CreateUserAsync(Bodies.Unique("report"), $$""" "{{Enterprise}}": { "manager": { "value": "m1", "$ref": "../Users/m1" } } """);
+
+        var changed = await scim.PatchAsync($"/Users/{id}", Bodies.Patch($$"""{ "op": "Replace", "path": "{{Enterprise}}:manager", "value": "m2" }"""));
+
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse("""{ "value": "m2" }"""), changed.Body![Enterprise]!["manager"]));
+    }
 }

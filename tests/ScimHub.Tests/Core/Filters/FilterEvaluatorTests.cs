@@ -180,7 +180,7 @@ public sealed class FilterEvaluatorTests
     [InlineData("count co 1")]
     [InlineData("userName eq 42")]
     [InlineData("userName eq true")]
-    [InlineData("active eq \"true\"")]
+    [InlineData("active eq \"maybe\"")]
     public void Literal_of_the_wrong_type_is_an_invalidFilter_error(string filter)
     {
         var type = filter.StartsWith("count", StringComparison.Ordinal) ? DeviceType : CoreSchemas.UserType;
@@ -191,6 +191,8 @@ public sealed class FilterEvaluatorTests
 
     [Theory]
     [InlineData("active eq true", true)]
+    [InlineData("active eq \"True\"", true)]
+    [InlineData("active eq \"false\"", false)]
     [InlineData("active eq FALSE", false)]
     [InlineData("active ne false", true)]
     [InlineData("emails.primary eq true", true)]
