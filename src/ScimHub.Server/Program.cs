@@ -8,6 +8,11 @@ using ScimHub.Server.Errors;
 using ScimHub.Server.Scim;
 
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrWhiteSpace(builder.Configuration["Urls"]))
+{
+    // Loopback by default: exposing the hub is a choice (--urls, or the Urls environment variable).
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
 
 var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 builder.Services.AddSingleton(TimeProvider.System);
