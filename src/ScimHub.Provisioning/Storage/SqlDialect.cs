@@ -40,6 +40,9 @@ public abstract class SqlDialect
     /// <summary>True when the error is a violated unique index (a duplicate userName, say).</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>True when the database could not serve the request now (locked, busy, unreachable) but may soon.</summary>
+    public abstract bool IsTransient(DbException exception);
+
     private sealed class SqliteDialect : SqlDialect
     {
         public override string JsonValue(string column, string pathParameter) => $"json_extract({column}, {pathParameter})";
@@ -65,5 +68,9 @@ public abstract class SqlDialect
         // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
         public override bool IsUniqueViolation(DbException exception) =>
             exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another writer held the database past the busy timeout.
+        public override bool IsTransient(DbException exception) =>
+            exception is SqliteException { SqliteErrorCode: 5 or 6 };
     }
 }

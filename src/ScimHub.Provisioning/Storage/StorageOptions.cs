@@ -11,6 +11,9 @@ public sealed class StorageOptions
     /// <summary>A full connection string; when set it wins over <see cref="DataFolder"/>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>How long a write waits for another writer before the request gets a 503 with Retry-After.</summary>
+    public int BusyTimeoutSeconds { get; set; } = 10;
+
     public string SqliteConnectionString()
     {
         if (!string.IsNullOrWhiteSpace(ConnectionString))
@@ -19,6 +22,6 @@ public sealed class StorageOptions
         }
 
         Directory.CreateDirectory(DataFolder);
-        return $"Data Source={Path.Combine(DataFolder, "scimhub.db")};Pooling=True";
+        return $"Data Source={Path.Combine(DataFolder, "scimhub.db")};Pooling=True;Default Timeout={BusyTimeoutSeconds}";
     }
 }

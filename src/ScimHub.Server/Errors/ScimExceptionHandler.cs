@@ -1,13 +1,16 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
+using ScimHub.Provisioning.Storage;
 using ScimHub.Core.Errors;
 
 namespace ScimHub.Server.Errors;
 
 /// <summary>
 /// The one place that turns exceptions into responses: a <see cref="ScimException"/> becomes its RFC 7644 error
-/// body; a request Kestrel refused (body too large) a 413; anything else a 500 with a correlation id to find in the log.
+/// body; a request Kestrel refused (body too large) a 413; a busy database a 503 with Retry-After; anything else a
+/// 500 with a correlation id to find in the log.
 /// </summary>
-internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) : IExceptionHandler
+internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -21,6 +24,12 @@ internal sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger)
                 return true;
             case BadHttpRequestException bad:
                 await ScimErrorBody.WriteAsync(httpContext, bad.StatusCode, ScimErrorType.InvalidSyntax, bad.Message);
+                return true;
+            case DbException db when database.Dialect.IsTransient(db):
+                // Identity providers retry a 503 that says when (Entra honours Retry-After); nothing was written.
+                logger.LogWarning(db, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+                httpContext.Response.Headers.RetryAfter = "5";
+                await ScimErrorBody.WriteAsync(httpContext, 503, null, "The hub's database is busy; retry in a few seconds.");
                 return true;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 return true;
