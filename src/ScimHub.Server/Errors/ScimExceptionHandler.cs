@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
-using ScimHub.Provisioning.Storage;
 using ScimHub.Core.Errors;
+using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Server.Errors;
 
