@@ -15,10 +15,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var now = time.GetUtcNow();
         var app = new ProvisioningApp(Guid.CreateVersion7(now).ToString("N"), directoryId, name.Trim(), now, 1);
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var directoryExists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM directories WHERE id = @directoryId", new { directoryId }, transaction);
             if (directoryExists == 0)
             {
@@ -52,10 +51,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// <summary>Issues a new token and revokes every earlier one of the app at once.</summary>
     public async Task<IssuedToken?> RotateTokenAsync(string appId, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var directoryId = await connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }, transaction);
             if (directoryId is null)
             {
@@ -72,10 +70,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// <summary>Revokes every token of the app; returns how many were active, or null when there is no such app.</summary>
     public async Task<int?> RevokeTokensAsync(string appId, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var exists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM apps WHERE id = @appId", new { appId }, transaction);
             if (exists == 0)
             {

@@ -26,10 +26,11 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
         var now = time.GetUtcNow();
         var group = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
 
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
+
         {
+
+            var (connection, transaction) = (write.Connection, write.Transaction);
             await WriteUniqueAsync(() => connection.ExecuteAsync(
                 """
                 INSERT INTO groups (directory_id, id, display_name, display_name_key, external_id, resource, created, last_modified, version)
@@ -84,10 +85,9 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
 
     public async Task DeleteAsync(string directoryId, string id, string? ifMatch, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };
@@ -105,10 +105,9 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
 
     private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, bool includeMembers, Func<JsonObject, PatchResult> change, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var (attributes, memberChanges) = change(current.Attributes);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using ScimHub.Core.Errors;
 
 namespace ScimHub.Provisioning.Storage;
 
@@ -7,17 +8,22 @@ namespace ScimHub.Provisioning.Storage;
 /// Opens connections to the hub's database, set up the same way every time. SQLite runs in WAL mode with
 /// <c>synchronous=FULL</c>, so that an acknowledged write survives a crash of the process or the machine.
 /// </summary>
-public sealed class Database
+public sealed class Database : IDisposable
 {
     private readonly string connectionString;
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly TimeSpan busyTimeout;
 
     public Database(string connectionString)
     {
         this.connectionString = connectionString;
         Dialect = SqlDialect.Sqlite;
+        busyTimeout = TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout);
     }
 
     public SqlDialect Dialect { get; }
+
+    public void Dispose() => writeGate.Dispose();
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -31,11 +37,36 @@ public sealed class Database
         return connection;
     }
 
-    /// <summary>Opens a connection and starts a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue up front).</summary>
-    public async Task<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a connection and starts a write transaction. SQLite has one writer at a time, so writers of this process
+    /// queue here first (no busy polling and its sleeps); BEGIN IMMEDIATE then takes the database's write lock, which
+    /// other processes (the CLI) respect. A writer that waits longer than the busy timeout gets a 503.
+    /// </summary>
+    public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        return (connection, transaction);
+        if (!await writeGate.WaitAsync(busyTimeout, cancellationToken))
+        {
+            throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
+        }
+
+        try
+        {
+            var connection = await OpenAsync(cancellationToken);
+            try
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                return new WriteTransaction(connection, transaction, writeGate);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            writeGate.Release();
+            throw;
+        }
     }
 }

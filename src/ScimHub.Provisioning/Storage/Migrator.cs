@@ -21,10 +21,9 @@ public sealed class Migrator(Database database, TimeProvider time)
         var applied = new List<string>();
         foreach (var (version, sql) in Scripts("Sqlite"))
         {
-            var (connection, transaction) = await database.BeginAsync(cancellationToken);
-            await using (connection)
-            await using (transaction)
+            await using (var write = await database.BeginAsync(cancellationToken))
             {
+                var (connection, transaction) = (write.Connection, write.Transaction);
                 var seen = await connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }, transaction);
                 if (seen > 0)

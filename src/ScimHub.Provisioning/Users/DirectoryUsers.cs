@@ -21,10 +21,11 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
         var now = time.GetUtcNow();
         var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
 
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
+
         {
+
+            var (connection, transaction) = (write.Connection, write.Transaction);
             await WriteUniqueAsync(() => connection.ExecuteAsync(
                 """
                 INSERT INTO users (directory_id, id, user_name, user_name_key, external_id, display_name, display_name_key, active, resource, created, last_modified, version)
@@ -78,10 +79,9 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
 
     public async Task DeleteAsync(string directoryId, string id, string? ifMatch, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };
@@ -100,10 +100,9 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
     /// <summary>Reads, changes and writes one user under the write lock. A change that changes nothing is not written.</summary>
     private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        await using (var write = await database.BeginAsync(cancellationToken))
         {
+            var (connection, transaction) = (write.Connection, write.Transaction);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var groups = await GroupsOfAsync(connection, directoryId, [id], transaction);

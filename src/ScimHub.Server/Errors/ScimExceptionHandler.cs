@@ -17,6 +17,11 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
         switch (exception)
         {
             case ScimException scim:
+                if (scim.Status == 503)
+                {
+                    httpContext.Response.Headers.RetryAfter = "5";
+                }
+
                 await ScimErrorBody.WriteAsync(httpContext, scim.Status, scim.ScimType, scim.Message);
                 return true;
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge:
