@@ -112,7 +112,7 @@ public static class FilterEvaluator
         {
             if (op is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
             {
-                throw Error($"'{selection.Label} {Name(op)} null' is not a valid comparison; null only goes with eq and ne.");
+                throw Error($"'{selection.Label} {op.ToScimName()} null' is not a valid comparison; null only goes with eq and ne.");
             }
 
             var anyValue = selection.Values.Any(v => v is not null && v.GetValueKind() != JsonValueKind.Null);
@@ -137,7 +137,7 @@ public static class FilterEvaluator
     {
         if (op != ComparisonOperator.Equal)
         {
-            throw Error($"'{label}' is a boolean; only eq and ne apply to it, not {Name(op)}.");
+            throw Error($"'{label}' is a boolean; only eq and ne apply to it, not {op.ToScimName()}.");
         }
 
         var expected = FilterLiterals.AsBoolean(literal) switch
@@ -158,7 +158,7 @@ public static class FilterEvaluator
 
         if (IsSubstring(op))
         {
-            throw Error($"'{Name(op)}' applies to strings; '{label}' is a number. Use eq, ne, gt, ge, lt or le.");
+            throw Error($"'{op.ToScimName()}' applies to strings; '{label}' is a number. Use eq, ne, gt, ge, lt or le.");
         }
 
         return v => v.GetValueKind() == JsonValueKind.Number && Holds(op, CompareNumbers(v, literal));
@@ -173,7 +173,7 @@ public static class FilterEvaluator
 
         if (IsSubstring(op))
         {
-            throw Error($"'{Name(op)}' applies to strings; '{label}' is a dateTime. Use eq, ne, gt, ge, lt or le.");
+            throw Error($"'{op.ToScimName()}' applies to strings; '{label}' is a dateTime. Use eq, ne, gt, ge, lt or le.");
         }
 
         return v => TryGetString(v, out var s) && TryParseDateTime(s, out var value) && Holds(op, value.CompareTo(instant));
@@ -189,7 +189,7 @@ public static class FilterEvaluator
 
         if (definition.Type == AttributeType.Binary && !IsSubstring(op) && op != ComparisonOperator.Equal)
         {
-            throw Error($"'{label}' is binary; {Name(op)} does not apply to it (RFC 7644 §3.4.2.2).");
+            throw Error($"'{label}' is binary; {op.ToScimName()} does not apply to it (RFC 7644 §3.4.2.2).");
         }
 
         var comparison = definition.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
@@ -285,20 +285,6 @@ public static class FilterEvaluator
         null => [],
         JsonArray array => [.. array],
         _ => [node],
-    };
-
-    private static string Name(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.Equal => "eq",
-        ComparisonOperator.NotEqual => "ne",
-        ComparisonOperator.Contains => "co",
-        ComparisonOperator.StartsWith => "sw",
-        ComparisonOperator.EndsWith => "ew",
-        ComparisonOperator.GreaterThan => "gt",
-        ComparisonOperator.GreaterThanOrEqual => "ge",
-        ComparisonOperator.LessThan => "lt",
-        ComparisonOperator.LessThanOrEqual => "le",
-        _ => op.ToString(),
     };
 
     private static ScimException Error(string detail) => ScimException.BadRequest(ScimErrorType.InvalidFilter, detail);

@@ -194,7 +194,7 @@ public sealed class FilterTranslator(SqlDialect dialect, ResourceTable table, Dy
             {
                 ComparisonOperator.Equal => $"({operand.Sql} IS NULL)",
                 ComparisonOperator.NotEqual => $"({operand.Sql} IS NOT NULL)",
-                _ => throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{OperatorName(op)}' cannot compare with null."),
+                _ => throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{op.ToScimName()}' cannot compare with null."),
             };
         }
 
@@ -208,7 +208,7 @@ public sealed class FilterTranslator(SqlDialect dialect, ResourceTable table, Dy
                 {
                     ComparisonOperator.Equal => $"({operand.Sql} = {Parameter(stored)})",
                     ComparisonOperator.NotEqual => $"({operand.Sql} IS NULL OR {operand.Sql} <> {Parameter(stored)})",
-                    _ => throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{OperatorName(op)}' does not apply to the boolean '{definition.Name}'; use eq or ne."),
+                    _ => throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{op.ToScimName()}' does not apply to the boolean '{definition.Name}'; use eq or ne."),
                 };
             case AttributeType.Integer or AttributeType.Decimal:
                 if (literal.GetValueKind() != JsonValueKind.Number || !literal.TryGetValue<decimal>(out var number))
@@ -259,24 +259,11 @@ public sealed class FilterTranslator(SqlDialect dialect, ResourceTable table, Dy
         ComparisonOperator.GreaterThanOrEqual => $"({sql} >= {parameter})",
         ComparisonOperator.LessThan => $"({sql} < {parameter})",
         ComparisonOperator.LessThanOrEqual => $"({sql} <= {parameter})",
-        _ => throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{OperatorName(op)}' applies to strings only; '{definition.Name}' is a {definition.Type.ToString().ToLowerInvariant()}."),
+        _ => throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{op.ToScimName()}' applies to strings only; '{definition.Name}' is a {definition.Type.ToString().ToLowerInvariant()}."),
     };
 
     private static bool IsText(AttributeDefinition definition) =>
         definition.Type is AttributeType.String or AttributeType.Reference or AttributeType.Binary;
-
-    private static string OperatorName(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.Equal => "eq",
-        ComparisonOperator.NotEqual => "ne",
-        ComparisonOperator.Contains => "co",
-        ComparisonOperator.StartsWith => "sw",
-        ComparisonOperator.EndsWith => "ew",
-        ComparisonOperator.GreaterThan => "gt",
-        ComparisonOperator.GreaterThanOrEqual => "ge",
-        ComparisonOperator.LessThan => "lt",
-        _ => "le",
-    };
 
     /// <summary>name[givenName eq "x"] on a single complex attribute is name.givenName eq "x".</summary>
     private static Filter Prefix(Filter filter, AttributePath parent) => filter switch

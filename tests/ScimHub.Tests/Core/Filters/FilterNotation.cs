@@ -11,7 +11,7 @@ internal static class FilterNotation
 {
     public static string Write(Filter filter) => filter switch
     {
-        ComparisonFilter c => $"({Operator(c.Operator)} {c.Path} {Literal(c)})",
+        ComparisonFilter c => $"({c.Operator.ToScimName()} {c.Path} {Literal(c)})",
         PresentFilter p => $"(pr {p.Path})",
         AndFilter a => $"(and {Write(a.Left)} {Write(a.Right)})",
         OrFilter o => $"(or {Write(o.Left)} {Write(o.Right)})",
@@ -25,19 +25,5 @@ internal static class FilterNotation
         null => "null",
         var v when v.GetValueKind() == JsonValueKind.String => $"\"{v.GetValue<string>()}\"",
         var v => v.ToJsonString(),
-    };
-
-    private static string Operator(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.Equal => "eq",
-        ComparisonOperator.NotEqual => "ne",
-        ComparisonOperator.Contains => "co",
-        ComparisonOperator.StartsWith => "sw",
-        ComparisonOperator.EndsWith => "ew",
-        ComparisonOperator.GreaterThan => "gt",
-        ComparisonOperator.GreaterThanOrEqual => "ge",
-        ComparisonOperator.LessThan => "lt",
-        ComparisonOperator.LessThanOrEqual => "le",
-        _ => op.ToString(),
     };
 }
