@@ -6,8 +6,9 @@ using ScimHub.Provisioning.Storage;
 namespace ScimHub.Cli;
 
 /// <summary>
-/// <c>scimhub</c>: the hub's use cases from a terminal. It works on the same database as the server (the data folder
-/// from <c>--data-folder</c>, else the Storage__DataFolder environment variable, else ./data).
+/// <c>scimhub</c>: the hub's use cases from a terminal. It works on the same database as the server: SQLite in the
+/// data folder (<c>--data-folder</c>, else Storage__DataFolder, else ./data), or PostgreSQL with
+/// <c>--provider Postgres --connection-string ...</c> (else Storage__Provider and Storage__ConnectionString).
 /// </summary>
 public static class HubCommandLine
 {
@@ -22,6 +23,18 @@ public static class HubCommandLine
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__DataFolder") ?? "data",
         };
+        var provider = new Option<StorageProvider>("--provider")
+        {
+            Description = "Sqlite or Postgres (the server's Storage:Provider).",
+            Recursive = true,
+            DefaultValueFactory = _ => Enum.TryParse<StorageProvider>(Environment.GetEnvironmentVariable("Storage__Provider"), ignoreCase: true, out var p) ? p : StorageProvider.Sqlite,
+        };
+        var connectionString = new Option<string?>("--connection-string")
+        {
+            Description = "Database connection string (the server's Storage:ConnectionString); required for Postgres.",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ConnectionString"),
+        };
         var baseUrl = new Option<string>("--base-url")
         {
             Description = "Public URL of the hub, used to print SCIM base URLs.",
@@ -32,7 +45,10 @@ public static class HubCommandLine
         var directory = new Option<string?>("--directory") { Description = "Directory (id or name) the app provisions into; default: the first directory." };
         var appId = new Option<string>("--app") { Description = "The app's id (see apps list).", Required = true };
 
-        Task<Hub> OpenAsync(ParseResult parse, CancellationToken ct) => Hub.StartAsync(parse.GetValue(dataFolder)!, parse.GetValue(baseUrl)!, ct);
+        Task<Hub> OpenAsync(ParseResult parse, CancellationToken ct) => Hub.StartAsync(
+            new StorageOptions { Provider = parse.GetValue(provider), DataFolder = parse.GetValue(dataFolder)!, ConnectionString = parse.GetValue(connectionString) },
+            parse.GetValue(baseUrl)!,
+            ct);
 
         var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory };
         create.SetAction(async (parse, ct) =>
@@ -154,6 +170,8 @@ public static class HubCommandLine
             new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
         };
         root.Options.Add(dataFolder);
+        root.Options.Add(provider);
+        root.Options.Add(connectionString);
         root.Options.Add(baseUrl);
 
         var configuration = new InvocationConfiguration { Output = output, Error = error };
@@ -175,9 +193,9 @@ public static class HubCommandLine
 
         public string ScimBaseUrl(string appId) => $"{baseUrl.TrimEnd('/')}/scim/{appId}/v2";
 
-        public static async Task<Hub> StartAsync(string dataFolder, string baseUrl, CancellationToken cancellationToken)
+        public static async Task<Hub> StartAsync(StorageOptions storage, string baseUrl, CancellationToken cancellationToken)
         {
-            var database = new Database(new StorageOptions { DataFolder = dataFolder }.SqliteConnectionString());
+            var database = new Database(storage);
             await new Migrator(database, TimeProvider.System).MigrateAsync(cancellationToken);
             return new Hub(new HubDirectories(database, TimeProvider.System), new ProvisioningApps(database, TimeProvider.System), baseUrl);
         }

@@ -3,6 +3,7 @@ using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Groups;
 using ScimHub.Provisioning.Storage;
 using ScimHub.Provisioning.Users;
+using ScimHub.Server;
 using ScimHub.Server.Auth;
 using ScimHub.Server.Errors;
 using ScimHub.Server.Scim;
@@ -16,7 +17,7 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["Urls"]))
 
 var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(new Database(storage.SqliteConnectionString()));
+builder.Services.AddSingleton(new Database(storage));
 builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<HubDirectories>();
 builder.Services.AddSingleton<ProvisioningApps>();
@@ -36,7 +37,9 @@ await app.Services.GetRequiredService<HubDirectories>().EnsureDefaultAsync(Cance
 app.UseExceptionHandler();
 app.UseStatusCodePages(ScimStatusCodes.WriteAsync);
 
+// Liveness: the process answers. Readiness: it can reach its database (a load balancer stops sending otherwise).
 app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapGet("/readyz", ReadinessProbe.CheckAsync);
 
 var scim = app.MapGroup("/scim/{appId}/v2")
     .AddEndpointFilter<BearerTokenFilter>();

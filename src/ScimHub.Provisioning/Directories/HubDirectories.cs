@@ -29,11 +29,24 @@ public sealed class HubDirectories(Database database, TimeProvider time)
         return directory;
     }
 
-    /// <summary>The first directory, created when the hub has none.</summary>
+    /// <summary>The first directory, created when the hub has none (once, however many nodes start together).</summary>
     public async Task<HubDirectory> EnsureDefaultAsync(CancellationToken cancellationToken)
     {
-        var existing = await ListAsync(cancellationToken);
-        return existing.Count > 0 ? existing[0] : await CreateAsync(DefaultName, cancellationToken);
+        await using var write = await database.BeginAsync(cancellationToken);
+        await write.Connection.ExecuteAsync(database.Dialect.StartupLock, transaction: write.Transaction);
+        var first = await write.Connection.QueryFirstOrDefaultAsync<HubDirectory>(
+            "SELECT id AS Id, name AS Name FROM directories ORDER BY created, id", transaction: write.Transaction);
+        if (first is not null)
+        {
+            return first;
+        }
+
+        var directory = new HubDirectory(Guid.CreateVersion7(time.GetUtcNow()).ToString(), DefaultName);
+        await write.Connection.ExecuteAsync(
+            "INSERT INTO directories (id, name, created) VALUES (@Id, @Name, @created)",
+            new { directory.Id, directory.Name, created = Timestamps.Format(time.GetUtcNow()) }, write.Transaction);
+        await write.Transaction.CommitAsync(cancellationToken);
+        return directory;
     }
 
     /// <summary>Finds a directory by id or by name (case-insensitive).</summary>

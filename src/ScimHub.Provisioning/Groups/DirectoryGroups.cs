@@ -37,7 +37,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
                 VALUES (@directoryId, @Id, @DisplayName, @DisplayNameKey, @ExternalId, @Resource, @Created, @LastModified, @Version)
                 """,
                 Columns(directoryId, group), transaction), attributes);
-            await GroupMembership.AddAsync(connection, transaction, directoryId, group.Id, memberIds);
+            await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -47,7 +47,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
     public async Task<StoredResource?> GetAsync(string directoryId, string id, bool includeMembers, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await ResourceRows.FindAsync(connection, Table, directoryId, id);
+        var row = await ResourceRows.FindAsync(connection, database.Dialect, Table, directoryId, id);
         if (row is null)
         {
             return null;
@@ -114,7 +114,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
             var changedRows = 0;
             foreach (var memberChange in memberChanges)
             {
-                changedRows += await GroupMembership.ApplyAsync(connection, transaction, directoryId, id, memberChange);
+                changedRows += await GroupMembership.ApplyAsync(connection, transaction, database.Dialect, directoryId, id, memberChange);
             }
 
             var result = current;
@@ -136,9 +136,9 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
         }
     }
 
-    private static async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
+    private async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
     {
-        var row = await ResourceRows.FindAsync(connection, Table, directoryId, id, transaction);
+        var row = await ResourceRows.FindAsync(connection, database.Dialect, Table, directoryId, id, transaction);
         return row?.ToStored() ?? throw ScimException.NotFound($"Group '{id}' not found.");
     }
 

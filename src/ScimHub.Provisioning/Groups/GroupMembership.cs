@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using ScimHub.Core.Errors;
 using ScimHub.Core.Patch;
+using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Groups;
 
@@ -29,12 +30,12 @@ internal static class GroupMembership
     }
 
     /// <summary>Applies one change; returns how many rows changed (0 when it was a no-op).</summary>
-    public static async Task<int> ApplyAsync(DbConnection connection, DbTransaction transaction, string directoryId, string groupId, MembershipChange change)
+    public static async Task<int> ApplyAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, MembershipChange change)
     {
         switch (change.Kind)
         {
             case MembershipChangeKind.Add:
-                return await AddAsync(connection, transaction, directoryId, groupId, change.MemberIds);
+                return await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds);
             case MembershipChangeKind.Remove:
                 return await connection.ExecuteAsync(
                     "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id = @memberId",
@@ -45,12 +46,12 @@ internal static class GroupMembership
             default:
                 var removed = await connection.ExecuteAsync(
                     "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
-                return removed + await AddAsync(connection, transaction, directoryId, groupId, change.MemberIds);
+                return removed + await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds);
         }
     }
 
     /// <summary>Adds members that exist in the directory; re-adding a member is a no-op. An unknown id is a 400 and nothing is added.</summary>
-    public static async Task<int> AddAsync(DbConnection connection, DbTransaction transaction, string directoryId, string groupId, IReadOnlyList<string> memberIds)
+    public static async Task<int> AddAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, IReadOnlyList<string> memberIds)
     {
         var ids = memberIds.Distinct(StringComparer.Ordinal).ToList();
         if (ids.Contains(groupId))
@@ -62,10 +63,10 @@ internal static class GroupMembership
         foreach (var chunk in ids.Chunk(Chunk))
         {
             var found = await connection.QueryAsync<Found>(
-                """
-                SELECT id AS Id, 'User' AS Type FROM users WHERE directory_id = @directoryId AND id IN @chunk
+                $"""
+                SELECT id AS Id, 'User' AS Type FROM users WHERE directory_id = @directoryId AND {dialect.InList("id", "@chunk")}
                 UNION ALL
-                SELECT id AS Id, 'Group' AS Type FROM groups WHERE directory_id = @directoryId AND id IN @chunk
+                SELECT id AS Id, 'Group' AS Type FROM groups WHERE directory_id = @directoryId AND {dialect.InList("id", "@chunk")}
                 """,
                 new { directoryId, chunk }, transaction);
             foreach (var member in found)

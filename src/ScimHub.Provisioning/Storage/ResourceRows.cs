@@ -15,9 +15,10 @@ internal static class ResourceRows
             new(Id, (JsonObject)JsonNode.Parse(Resource)!, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version);
     }
 
-    public static async Task<Row?> FindAsync(DbConnection connection, string tableName, string directoryId, string id, DbTransaction? transaction = null) =>
+    /// <summary>Reads one row; inside a write transaction the row is locked until it ends (PostgreSQL: FOR UPDATE).</summary>
+    public static async Task<Row?> FindAsync(DbConnection connection, SqlDialect dialect, string tableName, string directoryId, string id, DbTransaction? transaction = null) =>
         await connection.QuerySingleOrDefaultAsync<Row>(
-            $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId AND r.id = @id",
+            $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId AND r.id = @id{(transaction is null ? "" : dialect.ForUpdate)}",
             new { directoryId, id }, transaction);
 
     public static async Task<(int Total, List<Row> Rows)> ListAsync(DbConnection connection, SqlDialect dialect, ResourceTable table, string tableName, string directoryId, ListQuery query)

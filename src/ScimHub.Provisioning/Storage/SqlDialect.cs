@@ -1,32 +1,44 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ScimHub.Provisioning.Storage;
 
 /// <summary>
 /// The few places where SQL differs between the databases the hub runs on. Use cases write portable SQL and ask the
-/// dialect for the rest (JSON access, case folding, string matching).
+/// dialect for the rest (JSON access, case folding, string matching, row locks, error kinds).
 /// </summary>
 public abstract class SqlDialect
 {
     public static readonly SqlDialect Sqlite = new SqliteDialect();
 
-    /// <summary>The text (or number, or boolean) at a JSON path of a JSON column; <paramref name="pathParameter"/> holds the path.</summary>
+    public static readonly SqlDialect Postgres = new PostgresDialect();
+
+    /// <summary>The folder of this database's migration scripts under Storage/Migrations.</summary>
+    public abstract string MigrationsFolder { get; }
+
+    /// <summary>Appended to a SELECT of a row that the transaction will change, so that concurrent writers queue on it.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>The text at a JSON path of a JSON text column; <paramref name="pathParameter"/> holds <see cref="JsonPath"/>.</summary>
     public abstract string JsonValue(string column, string pathParameter);
+
+    /// <summary>A JSON value read by <see cref="JsonValue"/> or <see cref="JsonElementValue"/>, as a number.</summary>
+    public abstract string JsonNumber(string expression);
 
     /// <summary>A table source of the elements of the JSON array at a path, aliased <paramref name="alias"/>.</summary>
     public abstract string JsonElements(string column, string pathParameter, string alias);
 
-    /// <summary>The element itself inside <see cref="JsonElements"/>.</summary>
+    /// <summary>The element itself (as text) inside <see cref="JsonElements"/>.</summary>
     public abstract string JsonElement(string alias);
 
     /// <summary>A sub-attribute of an element inside <see cref="JsonElements"/>.</summary>
     public abstract string JsonElementValue(string alias, string pathParameter);
 
-    /// <summary>The value to pass for a path of keys (e.g. name, givenName).</summary>
-    public abstract string JsonPath(IEnumerable<string> keys);
+    /// <summary>The parameter value for a path of keys (e.g. name, givenName).</summary>
+    public abstract object JsonPath(IEnumerable<string> keys);
 
-    /// <summary>How a boolean stored in JSON compares (SQLite's json_extract gives 1 or 0).</summary>
+    /// <summary>How a JSON boolean read by <see cref="JsonValue"/> compares.</summary>
     public abstract object JsonBoolean(bool value);
 
     public abstract string Lower(string expression);
@@ -43,9 +55,29 @@ public abstract class SqlDialect
     /// <summary>True when the database could not serve the request now (locked, busy, unreachable) but may soon.</summary>
     public abstract bool IsTransient(DbException exception);
 
+    /// <summary>
+    /// "column is one of the list in the parameter". Dapper expands a list to (@p1, @p2, ...) for SQLite but passes it
+    /// as one array to Npgsql.
+    /// </summary>
+    public abstract string InList(string column, string parameter);
+
+    /// <summary>SQL run first in start-up transactions (migrations, the first directory), so that nodes starting at once take turns.</summary>
+    public abstract string StartupLock { get; }
+
     private sealed class SqliteDialect : SqlDialect
     {
+        public override string MigrationsFolder => "Sqlite";
+
+        // BEGIN IMMEDIATE already holds the database's only write lock.
+        public override string ForUpdate => "";
+
+        public override string StartupLock => "SELECT 1";
+
+        public override string InList(string column, string parameter) => $"{column} IN {parameter}";
+
         public override string JsonValue(string column, string pathParameter) => $"json_extract({column}, {pathParameter})";
+
+        public override string JsonNumber(string expression) => expression;
 
         public override string JsonElements(string column, string pathParameter, string alias) => $"json_each({column}, {pathParameter}) AS {alias}";
 
@@ -53,7 +85,7 @@ public abstract class SqlDialect
 
         public override string JsonElementValue(string alias, string pathParameter) => $"json_extract({alias}.value, {pathParameter})";
 
-        public override string JsonPath(IEnumerable<string> keys) => "$" + string.Concat(keys.Select(k => $".\"{k}\""));
+        public override object JsonPath(IEnumerable<string> keys) => "$" + string.Concat(keys.Select(k => $".\"{k}\""));
 
         public override object JsonBoolean(bool value) => value ? 1 : 0;
 
@@ -72,5 +104,46 @@ public abstract class SqlDialect
         // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another writer held the database past the busy timeout.
         public override bool IsTransient(DbException exception) =>
             exception is SqliteException { SqliteErrorCode: 5 or 6 };
+    }
+
+    /// <summary>Resources are stored as JSON text (so that key order and spelling round-trip exactly) and cast for reading.</summary>
+    private sealed class PostgresDialect : SqlDialect
+    {
+        public override string MigrationsFolder => "Postgres";
+
+        public override string ForUpdate => " FOR UPDATE";
+
+        // One lock for every starting node (an arbitrary constant).
+        public override string StartupLock => "SELECT pg_advisory_xact_lock(7310589831467106)";
+
+        public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+        public override string JsonValue(string column, string pathParameter) => $"(CAST({column} AS json) #>> {pathParameter})";
+
+        public override string JsonNumber(string expression) => $"CAST({expression} AS numeric)";
+
+        public override string JsonElements(string column, string pathParameter, string alias) =>
+            $"json_array_elements(CAST({column} AS json) #> {pathParameter}) AS {alias}(value)";
+
+        public override string JsonElement(string alias) => $"({alias}.value #>> '{{}}')";
+
+        public override string JsonElementValue(string alias, string pathParameter) => $"({alias}.value #>> {pathParameter})";
+
+        public override object JsonPath(IEnumerable<string> keys) => keys.ToArray();
+
+        public override object JsonBoolean(bool value) => value ? "true" : "false";
+
+        public override string Lower(string expression) => $"lower({expression})";
+
+        public override string Contains(string expression, string parameter) => $"strpos({expression}, {parameter}) > 0";
+
+        public override string StartsWith(string expression, string parameter) => $"left({expression}, length({parameter})) = {parameter}";
+
+        public override string EndsWith(string expression, string parameter) => $"right({expression}, length({parameter})) = {parameter}";
+
+        public override bool IsUniqueViolation(DbException exception) =>
+            exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+        public override bool IsTransient(DbException exception) => exception is NpgsqlException { IsTransient: true };
     }
 }

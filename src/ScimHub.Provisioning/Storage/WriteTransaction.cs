@@ -5,9 +5,9 @@ namespace ScimHub.Provisioning.Storage;
 /// <summary>An open write transaction and its connection; disposing it rolls back what was not committed and frees the write slot.</summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
-    private readonly SemaphoreSlim writeGate;
+    private readonly SemaphoreSlim? writeGate;
 
-    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim writeGate)
+    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim? writeGate)
     {
         Connection = connection;
         Transaction = transaction;
@@ -27,7 +27,7 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         finally
         {
-            writeGate.Release();
+            writeGate?.Release();
         }
     }
 }

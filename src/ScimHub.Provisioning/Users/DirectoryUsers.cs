@@ -42,7 +42,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
     public async Task<StoredResource?> GetAsync(string directoryId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await ResourceRows.FindAsync(connection, Table, directoryId, id);
+        var row = await ResourceRows.FindAsync(connection, database.Dialect, Table, directoryId, id);
         if (row is null)
         {
             return null;
@@ -127,9 +127,9 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
         }
     }
 
-    private static async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
+    private async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
     {
-        var row = await ResourceRows.FindAsync(connection, Table, directoryId, id, transaction);
+        var row = await ResourceRows.FindAsync(connection, database.Dialect, Table, directoryId, id, transaction);
         return row?.ToStored() ?? throw ScimException.NotFound($"User '{id}' not found.");
     }
 
@@ -191,16 +191,16 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
 
     private sealed record GroupRef(string MemberId, string Id, string Display);
 
-    private static async Task<ILookup<string, GroupRef>> GroupsOfAsync(DbConnection connection, string directoryId, IReadOnlyList<string> userIds, DbTransaction? transaction = null)
+    private async Task<ILookup<string, GroupRef>> GroupsOfAsync(DbConnection connection, string directoryId, IReadOnlyList<string> userIds, DbTransaction? transaction = null)
     {
         var refs = await connection.QueryAsync<GroupRef>(
-            """
+            $"""
             SELECT m.member_id AS MemberId, g.id AS Id, g.display_name AS Display
             FROM group_members m JOIN groups g ON g.directory_id = m.directory_id AND g.id = m.group_id
-            WHERE m.directory_id = @directoryId AND m.member_id IN @userIds
+            WHERE m.directory_id = @directoryId AND {database.Dialect.InList("m.member_id", "@userIds")}
             ORDER BY g.display_name_key
             """,
-            new { directoryId, userIds }, transaction);
+            new { directoryId, userIds = userIds.ToArray() }, transaction);
         return refs.ToLookup(r => r.MemberId);
     }
 

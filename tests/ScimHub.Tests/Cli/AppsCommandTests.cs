@@ -1,23 +1,22 @@
 using ScimHub.Cli;
+using ScimHub.Tests.Support;
 
 namespace ScimHub.Tests.Cli;
 
-/// <summary>The CLI on a data folder of its own, as an admin would run it.</summary>
-public sealed class AppsCommandTests : IDisposable
+/// <summary>The CLI on a store of its own, as an admin would run it.</summary>
+public sealed class AppsCommandTests : IAsyncLifetime
 {
-    private readonly string dataFolder = Directory.CreateTempSubdirectory("scimhub-cli-").FullName;
+    private TestStore store = null!;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dataFolder, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => store = await TestStore.CreateAsync();
+
+    public ValueTask DisposeAsync() => store.DisposeAsync();
 
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await HubCommandLine.RunAsync([.. args, "--data-folder", dataFolder, "--base-url", "https://scim.example.com/"], output, error);
+        var code = await HubCommandLine.RunAsync([.. args, .. store.CliArguments, "--base-url", "https://scim.example.com/"], output, error);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -11,15 +11,13 @@ namespace ScimHub.Tests.EndToEnd;
 /// The whole flow as an admin and Entra ID drive it: the CLI creates the app, a real hub process serves it, Entra's
 /// cycle runs over HTTP, the process is killed with SIGKILL, and every acknowledged write is there after a restart.
 /// </summary>
-public sealed class EntraCycleAcrossACrashTests : IDisposable
+public sealed class EntraCycleAcrossACrashTests : IAsyncLifetime
 {
-    private readonly string dataFolder = Directory.CreateTempSubdirectory("scimhub-e2e-").FullName;
+    private TestStore store = null!;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dataFolder, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => store = await TestStore.CreateAsync();
+
+    public ValueTask DisposeAsync() => store.DisposeAsync();
 
     [Fact]
     public async Task Acknowledged_writes_survive_a_kill_9_of_the_hub()
@@ -28,14 +26,14 @@ public sealed class EntraCycleAcrossACrashTests : IDisposable
         var port = HubProcess.FreePort();
         using var output = new StringWriter();
         Assert.Equal(0, await HubCommandLine.RunAsync(
-            ["apps", "create", "--name", "Microsoft Entra ID", "--data-folder", dataFolder, "--base-url", $"http://127.0.0.1:{port}"], output, TextWriter.Null));
+            ["apps", "create", "--name", "Microsoft Entra ID", .. store.CliArguments, "--base-url", $"http://127.0.0.1:{port}"], output, TextWriter.Null));
         var baseUrl = Line(output.ToString(), "SCIM Base URL:");
         var token = Line(output.ToString(), "Bearer token:");
 
         var acknowledged = new List<string>();
         string groupId;
         string disabledId;
-        await using (var hub = await HubProcess.StartAsync(dataFolder, port, ct))
+        await using (var hub = await HubProcess.StartAsync(store.Settings, port, ct))
         {
             using var http = Client(token);
             var probe = await SendAsync(http, HttpMethod.Get, $"{baseUrl}/Users?filter=userName+eq+%22{Guid.NewGuid()}%22", null);
@@ -62,7 +60,7 @@ public sealed class EntraCycleAcrossACrashTests : IDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using (await HubProcess.StartAsync(dataFolder, port, ct))
+        await using (await HubProcess.StartAsync(store.Settings, port, ct))
         {
             using var http = Client(token);
             var users = await SendAsync(http, HttpMethod.Get, $"{baseUrl}/Users?count=1000&attributes=active", null);

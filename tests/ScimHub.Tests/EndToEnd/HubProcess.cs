@@ -24,7 +24,7 @@ public sealed class HubProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<HubProcess> StartAsync(string dataFolder, int port, CancellationToken cancellationToken)
+    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int port, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ScimHub.Server.dll")])
         {
@@ -33,7 +33,11 @@ public sealed class HubProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Storage__DataFolder"] = dataFolder;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, _) => { };

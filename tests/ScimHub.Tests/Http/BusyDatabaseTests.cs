@@ -10,6 +10,7 @@ using ScimHub.Tests.Support;
 namespace ScimHub.Tests.Http;
 
 /// <summary>A database held by another writer gives a 503 with Retry-After, not a hang or a 500, and the hub recovers.</summary>
+[Trait("Storage", "SqliteOnly")]
 public sealed class BusyDatabaseTests : IAsyncDisposable
 {
     private readonly string dataFolder = Directory.CreateTempSubdirectory("scimhub-busy-").FullName;

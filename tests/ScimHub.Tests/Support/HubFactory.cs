@@ -9,17 +9,24 @@ using ScimHub.Provisioning.Directories;
 namespace ScimHub.Tests.Support;
 
 /// <summary>
-/// One hub for the HTTP tests, on a SQLite database in a temp folder of its own. Tests stay apart by creating their own
-/// directory and app (<see cref="NewAppAsync"/>): no test sees another's users.
+/// One hub for the HTTP tests, on a store of its own (<see cref="TestStore"/>: SQLite, or PostgreSQL in the suite's
+/// PostgreSQL run). Tests stay apart by creating their own directory and app (<see cref="NewAppAsync"/>): no test
+/// sees another's users.
 /// </summary>
-public sealed class HubFactory : WebApplicationFactory<Program>
+public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly string dataFolder = Directory.CreateTempSubdirectory("scimhub-tests-").FullName;
+    private TestStore? store;
+
+    public async ValueTask InitializeAsync() => store = await TestStore.CreateAsync();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UseSetting("Storage:DataFolder", dataFolder);
+        foreach (var (key, value) in store!.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Urls", "http://127.0.0.1:0");
     }
 
@@ -43,14 +50,9 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
+        if (store is not null)
         {
-            Directory.Delete(dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open at exit is left to the OS's temp clean-up.
+            await store.DisposeAsync();
         }
     }
 }
