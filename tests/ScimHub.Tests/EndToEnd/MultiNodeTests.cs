@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using ScimHub.Cli;
+using ScimHub.Tests.Support;
+
+namespace ScimHub.Tests.EndToEnd;
+
+/// <summary>
+/// Two real hub processes on one PostgreSQL database, no sticky sessions: whatever one node wrote, the other reads and
+/// changes; concurrent writes through both lose nothing and duplicate nothing.
+/// </summary>
+[Trait("Storage", "PostgresOnly")]
+public sealed class MultiNodeTests : IAsyncLifetime
+{
+    private TestStore store = null!;
+    private HubProcess nodeA = null!;
+    private HubProcess nodeB = null!;
+    private string appPath = "";
+    private string token = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.SkipUnless(TestStore.IsPostgres, "Multi-node tests need PostgreSQL (scripts/test starts one).");
+        var ct = TestContext.Current.CancellationToken;
+        store = await TestStore.CreateAsync();
+        using var output = new StringWriter();
+        Assert.Equal(0, await HubCommandLine.RunAsync(["apps", "create", "--name", "Entra", .. store.CliArguments, "--base-url", "http://hub"], output, TextWriter.Null));
+        appPath = new Uri(Line(output.ToString(), "SCIM Base URL:")).AbsolutePath;
+        token = Line(output.ToString(), "Bearer token:");
+        var starting = new[] { HubProcess.StartAsync(store.Settings, HubProcess.FreePort(), ct), HubProcess.StartAsync(store.Settings, HubProcess.FreePort(), ct) };
+        var nodes = await Task.WhenAll(starting);
+        (nodeA, nodeB) = (nodes[0], nodes[1]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (nodeA is not null)
+        {
+            await nodeA.DisposeAsync();
+        }
+
+        if (nodeB is not null)
+        {
+            await nodeB.DisposeAsync();
+        }
+
+        if (store is not null)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_user_created_through_one_node_is_read_patched_and_deleted_through_the_other()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+
+        var created = await SendAsync(a, HttpMethod.Post, "/Users", Bodies.User(Bodies.Unique("roaming")));
+        var id = created.Body!["id"]!.GetValue<string>();
+        var read = await SendAsync(b, HttpMethod.Get, $"/Users/{id}", null);
+        var patched = await SendAsync(b, HttpMethod.Patch, $"/Users/{id}", Bodies.Patch("""{ "op": "Replace", "path": "active", "value": "False" }"""));
+        var readBack = await SendAsync(a, HttpMethod.Get, $"/Users/{id}", null);
+        var deleted = await SendAsync(b, HttpMethod.Delete, $"/Users/{id}", null);
+        var gone = await SendAsync(a, HttpMethod.Get, $"/Users/{id}", null);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK), (created.Status, read.Status, patched.Status));
+        Assert.False(readBack.Body!["active"]!.GetValue<bool>());
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NotFound), (deleted.Status, gone.Status));
+    }
+
+    [Fact]
+    public async Task Concurrent_membership_patches_through_both_nodes_lose_no_member_and_duplicate_none()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+        var users = new List<string>();
+        foreach (var batch in Enumerable.Range(0, 120).Chunk(20))
+        {
+            var created = await Task.WhenAll(batch.Select(i => SendAsync(i % 2 == 0 ? a : b, HttpMethod.Post, "/Users", Bodies.User(Bodies.Unique($"member{i}")))));
+            users.AddRange(created.Select(c => c.Body!["id"]!.GetValue<string>()));
+        }
+
+        var group = (await SendAsync(a, HttpMethod.Post, "/Groups", Bodies.Group(Bodies.Unique("Contended")))).Body!["id"]!.GetValue<string>();
+
+        // Each node adds its own members in batches of ten, and re-adds the other node's as Entra does after a removal.
+        var patches = users.Chunk(10).SelectMany((batch, i) => new[]
+        {
+            SendAsync(i % 2 == 0 ? a : b, HttpMethod.Patch, $"/Groups/{group}", AddMembers(batch)),
+            SendAsync(i % 2 == 0 ? b : a, HttpMethod.Patch, $"/Groups/{group}", AddMembers(batch)),
+        });
+        var results = await Task.WhenAll(patches);
+        var read = await SendAsync(b, HttpMethod.Get, $"/Groups/{group}", null);
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.NoContent, r.Status));
+        var members = read.Body!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).ToList();
+        Assert.Equal(users.Order(), members.Order());
+    }
+
+    [Fact]
+    public async Task The_same_userName_posted_to_both_nodes_at_once_is_created_exactly_once()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+
+        for (var round = 0; round < 15; round++)
+        {
+            var userName = Bodies.Unique("race");
+            var results = await Task.WhenAll(
+                SendAsync(a, HttpMethod.Post, "/Users", Bodies.User(userName)),
+                SendAsync(b, HttpMethod.Post, "/Users", Bodies.User(userName.ToUpperInvariant())));
+
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], results.Select(r => r.Status).Order());
+            Assert.Equal("uniqueness", results.Single(r => r.Status == HttpStatusCode.Conflict).Body!["scimType"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_node_killed_mid_work_loses_no_acknowledged_write()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+
+        async Task WriterAsync(int writer)
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var created = await SendAsync(a, HttpMethod.Post, "/Users", Bodies.User(Bodies.Unique($"w{writer}-{i}")));
+                    if (created.Status == HttpStatusCode.Created)
+                    {
+                        acknowledged.Add(created.Body!["id"]!.GetValue<string>());
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return; // The node is gone: what it did not acknowledge may or may not exist.
+                }
+            }
+        }
+
+        var writers = Enumerable.Range(0, 4).Select(WriterAsync).ToArray();
+        while (acknowledged.Count < 40)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        await nodeA.KillAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        var listed = await SendAsync(b, HttpMethod.Get, "/Users?count=1000&attributes=id", null);
+        var present = listed.Body!["Resources"]!.AsArray().Select(u => u!["id"]!.GetValue<string>()).ToHashSet();
+        var lost = acknowledged.Where(id => !present.Contains(id)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged creates are missing.");
+    }
+
+    private static string AddMembers(IEnumerable<string> ids) =>
+        Bodies.Patch($$"""{ "op": "Add", "path": "members", "value": [{{string.Join(",", ids.Select(Bodies.Member))}}] }""");
+
+    private HttpClient Client(HubProcess node)
+    {
+        var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? json)
+    {
+        using var request = new HttpRequestMessage(method, appPath + path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/scim+json");
+        }
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    private static string Line(string output, string label) =>
+        output.Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
+}
