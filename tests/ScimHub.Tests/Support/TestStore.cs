@@ -27,6 +27,9 @@ public sealed class TestStore : IAsyncDisposable
 
     public StorageOptions Options { get; }
 
+    /// <summary>The PostgreSQL database's name, or null on SQLite.</summary>
+    public string? DatabaseName => databaseName;
+
     /// <summary>The same settings as configuration keys (for a host) ...</summary>
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
