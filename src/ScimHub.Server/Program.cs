@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using OpenTelemetry.Metrics;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Groups;
@@ -17,7 +20,8 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["Urls"]))
 
 var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(new Database(storage));
+var database = new Database(storage);
+builder.Services.AddSingleton(database);
 builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<HubDirectories>();
 builder.Services.AddSingleton<ProvisioningApps>();
@@ -25,7 +29,14 @@ builder.Services.AddSingleton<DirectoryUsers>();
 builder.Services.AddSingleton<DirectoryGroups>();
 builder.Services.AddSingleton<BearerTokenFilter>();
 builder.Services.AddExceptionHandler<ScimExceptionHandler>();
+// One key ring for all nodes, kept in the database (secrets encrypted on one node decrypt on another).
+builder.Services.AddDataProtection().SetApplicationName("ScimHub");
+builder.Services.Configure<KeyManagementOptions>(options => options.XmlRepository = new DataProtectionKeyRepository(database, TimeProvider.System));
 builder.Services.AddProblemDetails();
+// Request rates, durations and status codes per route, connections, GC and thread pool; Npgsql's pool when on PostgreSQL.
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Npgsql")
+    .AddPrometheusExporter());
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ScimJson.MaxPayloadSize);
 
 var app = builder.Build();
@@ -40,6 +51,7 @@ app.UseStatusCodePages(ScimStatusCodes.WriteAsync);
 // Liveness: the process answers. Readiness: it can reach its database (a load balancer stops sending otherwise).
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGet("/readyz", ReadinessProbe.CheckAsync);
+app.MapPrometheusScrapingEndpoint("/metrics");
 
 var scim = app.MapGroup("/scim/{appId}/v2")
     .AddEndpointFilter<BearerTokenFilter>();
