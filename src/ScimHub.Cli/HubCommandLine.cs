@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Storage;
@@ -45,10 +46,9 @@ public static class HubCommandLine
         var directory = new Option<string?>("--directory") { Description = "Directory (id or name) the app provisions into; default: the first directory." };
         var appId = new Option<string>("--app") { Description = "The app's id (see apps list).", Required = true };
 
-        Task<Hub> OpenAsync(ParseResult parse, CancellationToken ct) => Hub.StartAsync(
-            new StorageOptions { Provider = parse.GetValue(provider), DataFolder = parse.GetValue(dataFolder)!, ConnectionString = parse.GetValue(connectionString) },
-            parse.GetValue(baseUrl)!,
-            ct);
+        StorageOptions StorageOf(ParseResult parse) =>
+            new() { Provider = parse.GetValue(provider), DataFolder = parse.GetValue(dataFolder)!, ConnectionString = parse.GetValue(connectionString) };
+        Task<Hub> OpenAsync(ParseResult parse, CancellationToken ct) => Hub.StartAsync(StorageOf(parse), parse.GetValue(baseUrl)!, ct);
 
         var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory };
         create.SetAction(async (parse, ct) =>
@@ -160,6 +160,14 @@ public static class HubCommandLine
             return 0;
         });
 
+        var migrate = new Command("migrate", "Apply the database migrations this build has and the database lacks (for deployments that set Storage:MigrateOnStart=false).");
+        migrate.SetAction(async (parse, ct) =>
+        {
+            var applied = await MigrateAsync(StorageOf(parse), ct);
+            await output.WriteLineAsync(applied.Count == 0 ? "The database is up to date." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
+            return 0;
+        });
+
         var root = new RootCommand("ScimHub: a self-hosted SCIM 2.0 provisioning hub.")
         {
             new Command("apps", "Provisioning apps: identity providers that push users and groups into the hub.")
@@ -168,14 +176,30 @@ public static class HubCommandLine
                 new Command("tokens", "Bearer tokens of an app.") { rotate, revoke },
             },
             new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
+            new Command("db", "The hub's database.") { migrate },
         };
         root.Options.Add(dataFolder);
         root.Options.Add(provider);
         root.Options.Add(connectionString);
         root.Options.Add(baseUrl);
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(configuration);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(configuration);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or DbException or ArgumentException)
+        {
+            // Settings or a database the CLI cannot use: say what, without a stack trace.
+            await error.WriteLineAsync($"scimhub: {exception.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> MigrateAsync(StorageOptions storage, CancellationToken cancellationToken)
+    {
+        using var database = new Database(storage);
+        return await new Migrator(database, TimeProvider.System).MigrateAsync(cancellationToken);
     }
 
     private static async Task<int> NoSuchAppAsync(TextWriter error, string id)

@@ -42,7 +42,17 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 var app = builder.Build();
 
 // First start creates and migrates the database, and the first directory.
-await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+var migrator = app.Services.GetRequiredService<Migrator>();
+if (storage.MigrateOnStart)
+{
+    await migrator.MigrateAsync(CancellationToken.None);
+}
+else if (await migrator.PendingAsync(CancellationToken.None) is { Count: > 0 } pending)
+{
+    throw new InvalidOperationException(
+        $"The database schema is behind this build (pending: {string.Join(", ", pending)}) and Storage:MigrateOnStart is false. Run 'scimhub db migrate' first.");
+}
+
 await app.Services.GetRequiredService<HubDirectories>().EnsureDefaultAsync(CancellationToken.None);
 
 app.UseExceptionHandler();

@@ -41,6 +41,23 @@ public sealed class Migrator(Database database, TimeProvider time)
         return applied;
     }
 
+    /// <summary>The migrations this build has that the database has not applied yet (read only).</summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            seen.UnionWith(await connection.QueryAsync<string>("SELECT version FROM schema_migrations"));
+        }
+        catch (System.Data.Common.DbException exception) when (!database.Dialect.IsTransient(exception))
+        {
+            // No schema_migrations table: nothing is applied.
+        }
+
+        return Scripts(database.Dialect.MigrationsFolder).Select(s => s.Version).Where(v => !seen.Contains(v)).ToList();
+    }
+
     private static IEnumerable<(string Version, string Sql)> Scripts(string folder)
     {
         var assembly = Assembly.GetExecutingAssembly();

@@ -26,6 +26,13 @@ public sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Whether the server migrates the database when it starts (default). Deployments that forbid schema changes at
+    /// start-up set it to false and run <c>scimhub db migrate</c> first; a server then refuses to start on an
+    /// out-of-date schema.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
+
     /// <summary>How long a request waits for a busy database (a lock, a full pool, a server that is down) before it gets a 503 with Retry-After.</summary>
     public int BusyTimeoutSeconds { get; set; } = 10;
 

@@ -87,6 +87,29 @@ public sealed class AppsCommandTests : IAsyncLifetime
         Assert.Contains("No directory 'Nowhere'", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Db_migrate_applies_the_schema_once_and_then_reports_it_up_to_date()
+    {
+        var (firstCode, first, _) = await RunAsync("db", "migrate");
+        var (secondCode, second, _) = await RunAsync("db", "migrate");
+
+        Assert.Equal((0, 0), (firstCode, secondCode));
+        Assert.Contains("Applied 2 migration(s): 0001_initial, 0002_data_protection_keys.", first, StringComparison.Ordinal);
+        Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_string_is_a_clear_error()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await HubCommandLine.RunAsync(["apps", "list", "--provider", "Postgres", "--connection-string", ""], output, error);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Storage:ConnectionString must name the database", error.ToString(), StringComparison.Ordinal);
+    }
+
     private static string Line(string output, string label) =>
         output.Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
 }

@@ -40,8 +40,20 @@ public sealed class HubProcess : IAsyncDisposable
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                log.Enqueue(line);
+                while (log.Count > 40 && log.TryDequeue(out _))
+                {
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -52,7 +64,8 @@ public sealed class HubProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The hub exited with code {process.ExitCode} while starting.");
+                await process.WaitForExitAsync(cancellationToken);
+                throw new InvalidOperationException($"The hub exited with code {process.ExitCode} while starting:\n{string.Join("\n", log)}");
             }
 
             try
