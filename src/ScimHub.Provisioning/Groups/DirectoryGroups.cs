@@ -157,14 +157,14 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
     private static object Columns(string directoryId, StoredResource group)
     {
         var a = group.Attributes;
-        var displayName = a["displayName"]!.GetValue<string>();
+        var displayName = IndexedValues.Check(a["displayName"]!.GetValue<string>(), "displayName")!;
         return new
         {
             directoryId,
             group.Id,
             DisplayName = displayName,
             DisplayNameKey = displayName.ToLowerInvariant(),
-            ExternalId = (string?)a["externalId"],
+            ExternalId = IndexedValues.Check((string?)a["externalId"], "externalId"),
             Resource = a.ToJsonString(ScimJsonOptions.Output),
             Created = Timestamps.Format(group.Created),
             LastModified = Timestamps.Format(group.LastModified),

@@ -22,13 +22,6 @@ internal static class GroupMembership
         public string? Display { get; set; }
     }
 
-    private sealed class Found
-    {
-        public string Id { get; set; } = "";
-
-        public string Type { get; set; } = "";
-    }
-
     /// <summary>Applies one change; returns how many rows changed (0 when it was a no-op).</summary>
     public static async Task<int> ApplyAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, MembershipChange change)
     {
@@ -62,16 +55,17 @@ internal static class GroupMembership
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in ids.Chunk(Chunk))
         {
-            var found = await connection.QueryAsync<Found>(
-                $"""
-                SELECT id AS Id, 'User' AS Type FROM users WHERE directory_id = @directoryId AND {dialect.InList("id", "@chunk")}
-                UNION ALL
-                SELECT id AS Id, 'Group' AS Type FROM groups WHERE directory_id = @directoryId AND {dialect.InList("id", "@chunk")}
-                """,
-                new { directoryId, chunk }, transaction);
-            foreach (var member in found)
+            // FOR KEY SHARE (PostgreSQL): a member found here cannot be deleted by another node before this
+            // transaction commits; the delete waits, then removes the new membership with the member.
+            foreach (var (table, type) in new[] { ("users", "User"), ("groups", "Group") })
             {
-                types[member.Id] = member.Type;
+                var found = await connection.QueryAsync<string>(
+                    $"SELECT id FROM {table} WHERE directory_id = @directoryId AND {dialect.InList("id", "@chunk")}{dialect.ForKeyShare}",
+                    new { directoryId, chunk }, transaction);
+                foreach (var id in found)
+                {
+                    types[id] = type;
+                }
             }
         }
 

@@ -6,8 +6,10 @@ namespace ScimHub.Provisioning.Storage;
 
 /// <summary>
 /// Keeps ASP.NET Data Protection keys in the hub's database instead of a node's disk: every node reads the same key
-/// ring, so secrets encrypted at rest (outbound apps' tokens and passwords) decrypt on any node, and the keys follow
-/// the database into backups. Data Protection calls this synchronously and rarely (start-up, key roll every 90 days).
+/// ring, so secrets encrypted at rest (outbound apps' tokens and passwords, when they come) decrypt on any node.
+/// The keys are stored as Data Protection writes them, unencrypted: a copy of the database holds the key ring too.
+/// Protecting the ring with a certificate or a KMS key is to come before outbound secrets are stored.
+/// Data Protection calls this synchronously and rarely (start-up, key roll every 90 days).
 /// </summary>
 public sealed class DataProtectionKeyRepository(Database database, TimeProvider time) : IXmlRepository
 {

@@ -29,10 +29,17 @@ public sealed class Database : IDisposable
             }
 
             var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-            // A pool that waits no longer than the busy timeout for a connection, or a server that is down, ends in a 503.
-            if (!options.ConnectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+            var given = new DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+            // Waiting for a connection, a server that is down, or a row lock held by another node ends in a 503 after
+            // the busy timeout, unless the connection string says otherwise.
+            if (!given.ContainsKey("Timeout"))
             {
                 builder.Timeout = options.BusyTimeoutSeconds;
+            }
+
+            if (!given.ContainsKey("Options"))
+            {
+                builder.Options = $"-c lock_timeout={options.BusyTimeoutSeconds * 1000}";
             }
 
             connectionString = builder.ConnectionString;
@@ -70,13 +77,21 @@ public sealed class Database : IDisposable
         }
 
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // scim_lower: Unicode-aware lower case, as C# and PostgreSQL's lower() do it (SQLite's own is ASCII-only).
-        connection.CreateFunction("scim_lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // scim_lower: Unicode-aware lower case, as C# and PostgreSQL's lower() do it (SQLite's own is ASCII-only).
+            connection.CreateFunction("scim_lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

@@ -56,6 +56,15 @@ public abstract class SqlDialect
     public abstract bool IsTransient(DbException exception);
 
     /// <summary>
+    /// True when the database refused a value itself (PostgreSQL: a U+0000 in text, a key too long for an index):
+    /// the request's fault, a 400.
+    /// </summary>
+    public abstract bool IsInvalidValue(DbException exception);
+
+    /// <summary>Appended to an existence check of rows that the transaction relies on, so that they cannot be deleted until it ends.</summary>
+    public abstract string ForKeyShare { get; }
+
+    /// <summary>
     /// "column is one of the list in the parameter". Dapper expands a list to (@p1, @p2, ...) for SQLite but passes it
     /// as one array to Npgsql.
     /// </summary>
@@ -70,6 +79,10 @@ public abstract class SqlDialect
 
         // BEGIN IMMEDIATE already holds the database's only write lock.
         public override string ForUpdate => "";
+
+        public override string ForKeyShare => "";
+
+        public override bool IsInvalidValue(DbException exception) => false;
 
         public override string StartupLock => "SELECT 1";
 
@@ -113,6 +126,12 @@ public abstract class SqlDialect
 
         public override string ForUpdate => " FOR UPDATE";
 
+        public override string ForKeyShare => " FOR KEY SHARE";
+
+        // 22021: U+0000 in text; 22P05: untranslatable character; 54000: an index row over its size limit.
+        public override bool IsInvalidValue(DbException exception) =>
+            exception is PostgresException { SqlState: "22021" or "22P05" or "54000" };
+
         // One lock for every starting node (an arbitrary constant).
         public override string StartupLock => "SELECT pg_advisory_xact_lock(7310589831467106)";
 
@@ -144,6 +163,8 @@ public abstract class SqlDialect
         public override bool IsUniqueViolation(DbException exception) =>
             exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-        public override bool IsTransient(DbException exception) => exception is NpgsqlException { IsTransient: true };
+        // 55P03: a row lock not granted within lock_timeout (the busy timeout).
+        public override bool IsTransient(DbException exception) =>
+            exception is NpgsqlException { IsTransient: true } or PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable };
     }
 }

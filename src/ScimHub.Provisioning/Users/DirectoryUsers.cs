@@ -148,15 +148,15 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
     private static object Columns(string directoryId, StoredResource user)
     {
         var a = user.Attributes;
-        var userName = a["userName"]!.GetValue<string>();
-        var displayName = (string?)a["displayName"];
+        var userName = IndexedValues.Check(a["userName"]!.GetValue<string>(), "userName")!;
+        var displayName = IndexedValues.Check((string?)a["displayName"], "displayName");
         return new
         {
             directoryId,
             user.Id,
             UserName = userName,
             UserNameKey = userName.ToLowerInvariant(),
-            ExternalId = (string?)a["externalId"],
+            ExternalId = IndexedValues.Check((string?)a["externalId"], "externalId"),
             DisplayName = displayName,
             DisplayNameKey = displayName?.ToLowerInvariant(),
             Active = a["active"] is JsonValue active ? (active.GetValue<bool>() ? 1 : 0) : (int?)null,
@@ -178,7 +178,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
         {
             directoryId,
             userId = user.Id,
-            value = (string?)e["value"],
+            value = IndexedValues.Check((string?)e["value"], "emails.value"),
             valueKey = ((string?)e["value"])?.ToLowerInvariant(),
             typeKey = ((string?)e["type"])?.ToLowerInvariant(),
             display = (string?)e["display"],

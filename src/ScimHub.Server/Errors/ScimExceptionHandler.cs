@@ -30,6 +30,9 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
             case BadHttpRequestException bad:
                 await ScimErrorBody.WriteAsync(httpContext, bad.StatusCode, ScimErrorType.InvalidSyntax, bad.Message);
                 return true;
+            case DbException db when database.Dialect.IsInvalidValue(db):
+                await ScimErrorBody.WriteAsync(httpContext, 400, ScimErrorType.InvalidValue, "The database refused a value of this request (a U+0000 character, or a value too long to index).");
+                return true;
             case DbException db when database.Dialect.IsTransient(db):
                 // Identity providers retry a 503 that says when (Entra honours Retry-After); nothing was written.
                 logger.LogWarning(db, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);

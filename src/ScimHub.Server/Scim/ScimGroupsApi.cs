@@ -47,6 +47,11 @@ internal static class ScimGroupsApi
         var selection = ScimRequest.Selection(context.Request, Type);
         var group = await groups.GetAsync(scim.App.DirectoryId, id, selection.Wants("members"), cancellationToken)
             ?? throw ScimException.NotFound($"Group '{id}' not found.");
+        if (ScimUsersApi.NotModified(context, group.ETag))
+        {
+            return Results.StatusCode(304);
+        }
+
         return ScimJson.Write(200, Render(group, scim, selection), group.ETag);
     }
 

@@ -32,8 +32,55 @@ internal static class ScimJson
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The request body is not valid JSON: {exception.Message}");
         }
 
-        return node as JsonObject
+        var body = node as JsonObject
             ?? throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body must be a JSON object.");
+        try
+        {
+            CheckStrings(body, "");
+        }
+        catch (InvalidOperationException)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body holds an invalid Unicode escape (a lone surrogate).");
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Refuses strings no database can store or .NET can read: U+0000 (PostgreSQL text rejects it) and lone UTF-16
+    /// surrogates written as \uD800 escapes (reading them throws). Checked once here, for every body.
+    /// </summary>
+    private static void CheckStrings(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    CheckText(key, path);
+                    CheckStrings(value, path.Length == 0 ? key : $"{path}.{key}");
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    CheckStrings(array[i], $"{path}[{i}]");
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                CheckText(value.GetValue<string>(), path);
+                break;
+        }
+    }
+
+    private static void CheckText(string text, string path)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{path}' contains the character U+0000, which the hub does not store.");
+        }
     }
 
     public static IResult Write(int status, JsonNode body, string? etag = null, string? location = null) =>

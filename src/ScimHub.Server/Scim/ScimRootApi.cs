@@ -35,8 +35,11 @@ internal static class ScimRootApi
         var userSelection = SelectionFor(attributes, excluded, CoreSchemas.UserType);
         var groupSelection = SelectionFor(attributes, excluded, CoreSchemas.GroupType);
 
-        var userCount = await CountOrNullAsync(() => users.ListAsync(scim.App.DirectoryId, query with { Count = 0 }, false, cancellationToken));
-        var groupCount = await CountOrNullAsync(() => groups.ListAsync(scim.App.DirectoryId, query with { Count = 0 }, false, cancellationToken));
+        // sortBy names an attribute of one type, or of both; each type sorts by it only if it has it.
+        var userQuery = query.SortBy is not null && CoreSchemas.UserType.Resolve(query.SortBy) is null ? query with { SortBy = null } : query;
+        var groupQuery = query.SortBy is not null && CoreSchemas.GroupType.Resolve(query.SortBy) is null ? query with { SortBy = null } : query;
+        var userCount = await CountOrNullAsync(() => users.ListAsync(scim.App.DirectoryId, userQuery with { Count = 0 }, false, cancellationToken));
+        var groupCount = await CountOrNullAsync(() => groups.ListAsync(scim.App.DirectoryId, groupQuery with { Count = 0 }, false, cancellationToken));
         if (userCount is null && groupCount is null)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidFilter, "The filter names attributes that neither users nor groups have.");
@@ -47,7 +50,7 @@ internal static class ScimRootApi
         var room = query.Count;
         if (userCount is > 0 && skip < userCount && room > 0)
         {
-            var page = await users.ListAsync(scim.App.DirectoryId, query with { StartIndex = skip + 1, Count = room }, userSelection.Wants("groups"), cancellationToken);
+            var page = await users.ListAsync(scim.App.DirectoryId, userQuery with { StartIndex = skip + 1, Count = room }, userSelection.Wants("groups"), cancellationToken);
             resources.AddRange(page.Resources.Select(u => ResourceRendering.Render(u, CoreSchemas.UserType, scim.BaseUrl, userSelection)));
             room -= page.Resources.Count;
         }
@@ -55,7 +58,7 @@ internal static class ScimRootApi
         if (groupCount is > 0 && room > 0)
         {
             var groupSkip = Math.Max(0, skip - (userCount ?? 0));
-            var page = await groups.ListAsync(scim.App.DirectoryId, query with { StartIndex = groupSkip + 1, Count = room }, groupSelection.Wants("members"), cancellationToken);
+            var page = await groups.ListAsync(scim.App.DirectoryId, groupQuery with { StartIndex = groupSkip + 1, Count = room }, groupSelection.Wants("members"), cancellationToken);
             resources.AddRange(page.Resources.Select(g => ResourceRendering.Render(g, CoreSchemas.GroupType, scim.BaseUrl, groupSelection)));
         }
 

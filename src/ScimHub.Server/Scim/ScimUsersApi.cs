@@ -45,10 +45,8 @@ internal static class ScimUsersApi
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
         var user = await users.GetAsync(scim.App.DirectoryId, id, cancellationToken) ?? throw ScimException.NotFound($"User '{id}' not found.");
-        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        if (ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim() == user.ETag)))
+        if (NotModified(context, user.ETag))
         {
-            context.Response.Headers.ETag = user.ETag;
             return Results.StatusCode(304);
         }
 
@@ -87,6 +85,19 @@ internal static class ScimUsersApi
         var scim = ScimRequest.From(context);
         await users.DeleteAsync(scim.App.DirectoryId, id, IfMatch(context), cancellationToken);
         return Results.NoContent();
+    }
+
+    /// <summary>True (with the ETag header set) when If-None-Match names the current version: answer 304.</summary>
+    internal static bool NotModified(HttpContext context, string etag)
+    {
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length == 0 || (ifNoneMatch != "*" && !ifNoneMatch.Split(',').Any(t => t.Trim() == etag)))
+        {
+            return false;
+        }
+
+        context.Response.Headers.ETag = etag;
+        return true;
     }
 
     internal static string? IfMatch(HttpContext context)

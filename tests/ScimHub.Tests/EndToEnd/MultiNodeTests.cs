@@ -118,6 +118,28 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_added_on_one_node_while_deleted_on_the_other_never_stays_in_the_group()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+        var group = (await SendAsync(a, HttpMethod.Post, "/Groups", Bodies.Group(Bodies.Unique("Racing")))).Body!["id"]!.GetValue<string>();
+
+        for (var round = 0; round < 20; round++)
+        {
+            var user = (await SendAsync(b, HttpMethod.Post, "/Users", Bodies.User(Bodies.Unique("doomed")))).Body!["id"]!.GetValue<string>();
+            var results = await Task.WhenAll(
+                SendAsync(a, HttpMethod.Patch, $"/Groups/{group}", AddMembers([user])),
+                SendAsync(b, HttpMethod.Delete, $"/Users/{user}", null));
+
+            Assert.Contains(results[0].Status, new[] { HttpStatusCode.NoContent, HttpStatusCode.BadRequest });
+            Assert.Equal(HttpStatusCode.NoContent, results[1].Status);
+        }
+
+        var read = await SendAsync(b, HttpMethod.Get, $"/Groups/{group}", null);
+        Assert.Empty(read.Body!["members"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_node_killed_mid_work_loses_no_acknowledged_write()
     {
         using var a = Client(nodeA);

@@ -154,6 +154,51 @@ public sealed class BadInputTests(HubFactory hub)
         response.AssertError(HttpStatusCode.BadRequest, "invalidSyntax");
     }
 
+    [Theory]
+    [InlineData("{ \"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"], \"userName\": \"nul\", \"title\": \"a\\u0000b\" }", "invalidValue")]
+    [InlineData("{ \"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"], \"userName\": \"\\uD800\" }", "invalidSyntax")]
+    [InlineData("{ \"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"], \"userName\": \"ok\", \"ti\\u0000tle\": \"x\" }", "invalidValue")]
+    public async Task Strings_no_database_can_keep_are_400(string body, string scimType)
+    {
+        var scim = await hub.NewAppAsync();
+
+        var response = await scim.PostAsync("/Users", body);
+
+        response.AssertError(HttpStatusCode.BadRequest, scimType);
+    }
+
+    [Theory]
+    [InlineData("userName")]
+    [InlineData("externalId")]
+    [InlineData("displayName")]
+    public async Task Indexed_values_over_1024_bytes_are_400_invalidValue(string attribute)
+    {
+        var scim = await hub.NewAppAsync();
+        var random = new Random(7);
+        var huge = new string(Enumerable.Range(0, 3200).Select(_ => (char)random.Next('!', '~')).Where(c => c is not ('"' or '\\')).ToArray());
+        var body = attribute == "userName"
+            ? $$"""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{{huge}}" }"""
+            : $$"""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{{Bodies.Unique("long")}}", "{{attribute}}": "{{huge}}" }""";
+
+        var response = await scim.PostAsync("/Users", body);
+
+        response.AssertError(HttpStatusCode.BadRequest, "invalidValue");
+    }
+
+    // (A %00 in the path itself never reaches the hub: Kestrel refuses such a request line with its own 400.)
+    [Theory]
+    [InlineData("/Users?filter=userName%20eq%20%22a%5Cu0000b%22")]
+    [InlineData("/Users?filter=title%20eq%20%22a%5Cu0000b%22")]
+    public async Task A_nul_character_in_a_filter_is_never_a_server_error(string path)
+    {
+        var scim = await hub.NewAppAsync();
+
+        var response = await scim.GetAsync(path);
+
+        Assert.True((int)response.Status is >= 200 and < 500, $"{path}: {(int)response.Status} {response.Body?.ToJsonString()}");
+        Assert.Equal("application/scim+json", response.ContentType);
+    }
+
     [Fact]
     public async Task Me_answers_501()
     {

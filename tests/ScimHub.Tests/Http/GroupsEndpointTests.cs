@@ -228,4 +228,28 @@ public sealed class GroupsEndpointTests(HubFactory hub)
         self.AssertError(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal("Group", Assert.Single(read.Body!["members"]!.AsArray())!["type"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task If_None_Match_with_the_current_version_is_304()
+    {
+        var scim = await hub.NewAppAsync();
+        var group = await scim.CreateGroupAsync(Bodies.Unique("Cached"));
+
+        var response = await scim.SendAsync(HttpMethod.Get, $"/Groups/{group}", null, configure: r => r.Headers.TryAddWithoutValidation("If-None-Match", "W/\"1\""));
+
+        Assert.Equal(HttpStatusCode.NotModified, response.Status);
+    }
+
+    [Fact]
+    public async Task Root_search_sorted_by_a_user_attribute_still_returns_groups()
+    {
+        var scim = await hub.NewAppAsync();
+        await scim.CreateUserAsync(Bodies.Unique("sorted"));
+        await scim.CreateGroupAsync(Bodies.Unique("Sorted"));
+
+        var response = await scim.PostAsync("/.search", """{ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "sortBy": "userName" }""");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(2, response.TotalResults);
+    }
 }
