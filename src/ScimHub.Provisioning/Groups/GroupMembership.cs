@@ -9,9 +9,6 @@ namespace ScimHub.Provisioning.Groups;
 /// <summary>Member-by-member writes to group_members: idempotent adds, removals by id, never a rewrite of the whole list.</summary>
 internal static class GroupMembership
 {
-    /// <summary>How many ids one IN (...) look-up carries.</summary>
-    private const int Chunk = 500;
-
     /// <summary>One member as listed; a class with setters, because SQLite reports no column type for an all-NULL COALESCE.</summary>
     public sealed class Member
     {
@@ -31,8 +28,8 @@ internal static class GroupMembership
                 return await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds);
             case MembershipChangeKind.Remove:
                 return await connection.ExecuteAsync(
-                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id = @memberId",
-                    change.MemberIds.Distinct().Select(memberId => new { directoryId, groupId, memberId }), transaction);
+                    $"DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id IN ({dialect.ListValues("@ids")})",
+                    new { directoryId, groupId, ids = dialect.ListParameter(change.MemberIds.Distinct()) }, transaction);
             case MembershipChangeKind.RemoveAll:
                 return await connection.ExecuteAsync(
                     "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
@@ -52,36 +49,38 @@ internal static class GroupMembership
             throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A group cannot be a member of itself.");
         }
 
-        var types = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Chunk(Chunk))
+        // FOR KEY SHARE (PostgreSQL): a member found here cannot be deleted by another node before this transaction
+        // commits; the delete waits, then removes the new membership with the member.
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal) { ["User"] = [], ["Group"] = [] };
+        foreach (var (table, type) in new[] { ("users", "User"), ("groups", "Group") })
         {
-            // FOR KEY SHARE (PostgreSQL): a member found here cannot be deleted by another node before this
-            // transaction commits; the delete waits, then removes the new membership with the member.
-            foreach (var (table, type) in new[] { ("users", "User"), ("groups", "Group") })
-            {
-                var found = await connection.QueryAsync<string>(
-                    $"SELECT id FROM {table} WHERE directory_id = @directoryId AND {dialect.InList("id", "@chunk")}{dialect.ForKeyShare}",
-                    new { directoryId, chunk }, transaction);
-                foreach (var id in found)
-                {
-                    types[id] = type;
-                }
-            }
+            found[type].AddRange(await connection.QueryAsync<string>(
+                $"SELECT id FROM {table} WHERE directory_id = @directoryId AND id IN ({dialect.ListValues("@ids")}){dialect.ForKeyShare}",
+                new { directoryId, ids = dialect.ListParameter(ids) }, transaction));
         }
 
-        var missing = ids.Where(id => !types.ContainsKey(id)).ToList();
+        var known = found.Values.SelectMany(v => v).ToHashSet(StringComparer.Ordinal);
+        var missing = ids.Where(id => !known.Contains(id)).ToList();
         if (missing.Count > 0)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidValue,
                 $"{missing.Count} member(s) are not users or groups of this directory: {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", ..." : "")}.");
         }
 
-        return await connection.ExecuteAsync(
-            """
-            INSERT INTO group_members (directory_id, group_id, member_id, member_type) VALUES (@directoryId, @groupId, @memberId, @memberType)
-            ON CONFLICT (directory_id, group_id, member_id) DO NOTHING
-            """,
-            ids.Select(memberId => new { directoryId, groupId, memberId, memberType = types[memberId] }), transaction);
+        // One statement per member type, however many members: re-adding a member is a no-op (ON CONFLICT).
+        var added = 0;
+        foreach (var (type, members) in found.Where(f => f.Value.Count > 0))
+        {
+            added += await connection.ExecuteAsync(
+                $"""
+                INSERT INTO group_members (directory_id, group_id, member_id, member_type)
+                SELECT @directoryId, @groupId, m.value, @type FROM ({dialect.ListValues("@members")}) AS m WHERE true
+                ON CONFLICT (directory_id, group_id, member_id) DO NOTHING
+                """,
+                new { directoryId, groupId, type, members = dialect.ListParameter(members) }, transaction);
+        }
+
+        return added;
     }
 
     public static async Task<IReadOnlyList<Member>> ListAsync(DbConnection connection, string directoryId, string groupId)

@@ -64,11 +64,11 @@ public abstract class SqlDialect
     /// <summary>Appended to an existence check of rows that the transaction relies on, so that they cannot be deleted until it ends.</summary>
     public abstract string ForKeyShare { get; }
 
-    /// <summary>
-    /// "column is one of the list in the parameter". Dapper expands a list to (@p1, @p2, ...) for SQLite but passes it
-    /// as one array to Npgsql.
-    /// </summary>
-    public abstract string InList(string column, string parameter);
+    /// <summary>A list of strings as one parameter value, for <see cref="ListValues"/> (so that a batch is one statement).</summary>
+    public abstract object ListParameter(IEnumerable<string> values);
+
+    /// <summary>A sub-query of one column, <c>value</c>, holding the strings of a <see cref="ListParameter"/>.</summary>
+    public abstract string ListValues(string parameter);
 
     /// <summary>SQL run first in start-up transactions (migrations, the first directory), so that nodes starting at once take turns.</summary>
     public abstract string StartupLock { get; }
@@ -86,7 +86,9 @@ public abstract class SqlDialect
 
         public override string StartupLock => "SELECT 1";
 
-        public override string InList(string column, string parameter) => $"{column} IN {parameter}";
+        public override object ListParameter(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
+
+        public override string ListValues(string parameter) => $"SELECT value FROM json_each({parameter})";
 
         public override string JsonValue(string column, string pathParameter) => $"json_extract({column}, {pathParameter})";
 
@@ -135,7 +137,9 @@ public abstract class SqlDialect
         // One lock for every starting node (an arbitrary constant).
         public override string StartupLock => "SELECT pg_advisory_xact_lock(7310589831467106)";
 
-        public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+        public override object ListParameter(IEnumerable<string> values) => values.ToArray();
+
+        public override string ListValues(string parameter) => $"SELECT unnest(CAST({parameter} AS text[])) AS value";
 
         public override string JsonValue(string column, string pathParameter) => $"(CAST({column} AS json) #>> {pathParameter})";
 

@@ -197,10 +197,10 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
             $"""
             SELECT m.member_id AS MemberId, g.id AS Id, g.display_name AS Display
             FROM group_members m JOIN groups g ON g.directory_id = m.directory_id AND g.id = m.group_id
-            WHERE m.directory_id = @directoryId AND {database.Dialect.InList("m.member_id", "@userIds")}
+            WHERE m.directory_id = @directoryId AND m.member_id IN ({database.Dialect.ListValues("@userIds")})
             ORDER BY g.display_name_key
             """,
-            new { directoryId, userIds = userIds.ToArray() }, transaction);
+            new { directoryId, userIds = database.Dialect.ListParameter(userIds) }, transaction);
         return refs.ToLookup(r => r.MemberId);
     }
 
