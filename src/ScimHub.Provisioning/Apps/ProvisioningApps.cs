@@ -28,7 +28,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
                 "INSERT INTO apps (directory_id, id, name, created) VALUES (@DirectoryId, @Id, @Name, @created)",
                 new { app.DirectoryId, app.Id, app.Name, created = Timestamps.Format(now) }, transaction);
             var token = await IssueAsync(connection, transaction, app.DirectoryId, app.Id);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return (app, token);
         }
     }
@@ -62,7 +62,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
 
             await RevokeAllAsync(connection, transaction, appId);
             var token = await IssueAsync(connection, transaction, directoryId, appId);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return token;
         }
     }
@@ -80,7 +80,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
             }
 
             var revoked = await RevokeAllAsync(connection, transaction, appId);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return revoked;
         }
     }

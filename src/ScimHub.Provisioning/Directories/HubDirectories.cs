@@ -45,7 +45,7 @@ public sealed class HubDirectories(Database database, TimeProvider time)
         await write.Connection.ExecuteAsync(
             "INSERT INTO directories (id, name, created) VALUES (@Id, @Name, @created)",
             new { directory.Id, directory.Name, created = Timestamps.Format(time.GetUtcNow()) }, write.Transaction);
-        await write.Transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return directory;
     }
 

@@ -38,7 +38,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
                 """,
                 Columns(directoryId, group), transaction), attributes);
             await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
 
         return group;
@@ -99,12 +99,13 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
                 """, args, transaction);
             await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
             await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", args, transaction);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
     }
 
     private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, bool includeMembers, Func<JsonObject, PatchResult> change, CancellationToken cancellationToken)
     {
+        StoredResource result;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
             var (connection, transaction) = (write.Connection, write.Transaction);
@@ -117,7 +118,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
                 changedRows += await GroupMembership.ApplyAsync(connection, transaction, database.Dialect, directoryId, id, memberChange);
             }
 
-            var result = current;
+            result = current;
             if (changedRows > 0 || !JsonNode.DeepEquals(attributes, current.Attributes))
             {
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
@@ -131,9 +132,16 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
             }
 
             // An unchanged group (Entra re-adding members it already has) is not written: its version stays.
-            await transaction.CommitAsync(cancellationToken);
-            return includeMembers ? await WithMembersAsync(connection, directoryId, result) : result;
+            await write.CommitAsync(cancellationToken);
         }
+
+        if (!includeMembers)
+        {
+            return result;
+        }
+
+        await using var read = await database.OpenAsync(cancellationToken);
+        return await WithMembersAsync(read, directoryId, result);
     }
 
     private async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using ScimHub.Core.Errors;
 
 namespace ScimHub.Provisioning.Storage;
 
@@ -13,7 +12,7 @@ namespace ScimHub.Provisioning.Storage;
 public sealed class Database : IDisposable
 {
     private readonly string connectionString;
-    private readonly SemaphoreSlim? writeGate;
+    private readonly SqliteWriter? writer;
     private readonly TimeSpan busyTimeout;
 
     public Database(StorageOptions options)
@@ -49,7 +48,7 @@ public sealed class Database : IDisposable
         {
             connectionString = options.SqliteConnectionString();
             Dialect = SqlDialect.Sqlite;
-            writeGate = new SemaphoreSlim(1, 1);
+            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(ct), busyTimeout);
         }
     }
 
@@ -57,7 +56,7 @@ public sealed class Database : IDisposable
 
     public SqlDialect Dialect { get; }
 
-    public void Dispose() => writeGate?.Dispose();
+    public void Dispose() => writer?.Dispose();
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -95,35 +94,26 @@ public sealed class Database : IDisposable
     }
 
     /// <summary>
-    /// Opens a connection and starts a write transaction. SQLite has one writer at a time, so writers of this process
-    /// queue here first (no busy polling and its sleeps); BEGIN IMMEDIATE then takes the database's write lock, which
-    /// other processes (the CLI) respect. A writer that waits longer than the busy timeout gets a 503. PostgreSQL takes
-    /// row locks instead (see <see cref="SqlDialect.ForUpdate"/>), so its writers run side by side, on any node.
+    /// Starts a write. On SQLite, writers queue for the one write slot and share commits (<see cref="SqliteWriter"/>);
+    /// a writer that waits longer than the busy timeout gets a 503. PostgreSQL writers each get a transaction of their
+    /// own and take row locks instead (see <see cref="SqlDialect.ForUpdate"/>), so they run side by side, on any node.
     /// </summary>
     public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        if (writeGate is not null && !await writeGate.WaitAsync(busyTimeout, cancellationToken))
+        if (writer is not null)
         {
-            throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
+            return await writer.BeginAsync(cancellationToken);
         }
 
+        var connection = await OpenAsync(cancellationToken);
         try
         {
-            var connection = await OpenAsync(cancellationToken);
-            try
-            {
-                var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                return new WriteTransaction(connection, transaction, writeGate);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new WriteTransaction(connection, transaction, null);
         }
         catch
         {
-            writeGate?.Release();
+            await connection.DisposeAsync();
             throw;
         }
     }

@@ -35,7 +35,7 @@ public sealed class Migrator(Database database, TimeProvider time)
                 applied.Add(version);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
 
         return applied;

@@ -2,32 +2,51 @@ using System.Data.Common;
 
 namespace ScimHub.Provisioning.Storage;
 
-/// <summary>An open write transaction and its connection; disposing it rolls back what was not committed and frees the write slot.</summary>
+/// <summary>
+/// One use case's write: its connection and transaction for the statements, <see cref="CommitAsync"/> to keep them.
+/// Disposing it without a commit undoes them. On SQLite the transaction is shared with other writers of the same
+/// batch (see <see cref="SqliteWriter"/>): use the connection only until <see cref="CommitAsync"/> returns.
+/// </summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
-    private readonly SemaphoreSlim? writeGate;
+    private readonly SqliteWriter? writer;
+    private bool committed;
 
-    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim? writeGate)
+    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SqliteWriter? writer)
     {
         Connection = connection;
         Transaction = transaction;
-        this.writeGate = writeGate;
+        this.writer = writer;
     }
 
     public DbConnection Connection { get; }
 
     public DbTransaction Transaction { get; }
 
+    /// <summary>Commits; returns once the write is durable.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        committed = true;
+        if (writer is null)
+        {
+            await Transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await writer.CommitAsync(cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        try
+        if (writer is null)
         {
             await Transaction.DisposeAsync();
             await Connection.DisposeAsync();
         }
-        finally
+        else if (!committed)
         {
-            writeGate?.Release();
+            writer.Rollback();
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
                 """,
                 Columns(directoryId, user), transaction), attributes);
             await WriteEmailsAsync(connection, transaction, directoryId, user);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
 
         return user with { Attributes = WithGroups(attributes, []) };
@@ -93,7 +93,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
                 """, args, transaction);
             await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
             await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", args, transaction);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
                     Columns(directoryId, result), transaction), attributes);
                 await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
                 await WriteEmailsAsync(connection, transaction, directoryId, result);
-                await transaction.CommitAsync(cancellationToken);
+                await write.CommitAsync(cancellationToken);
             }
 
             return result with { Attributes = WithGroups(result.Attributes, groups[id]) };

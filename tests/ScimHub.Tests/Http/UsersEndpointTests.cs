@@ -341,4 +341,24 @@ public sealed class UsersEndpointTests(HubFactory hub)
         Assert.Equal(1, response.TotalResults);
         Assert.Null(response.Items[0]!["emails"]);
     }
+
+    [Fact]
+    public async Task Concurrent_creates_where_some_fail_keep_every_successful_one_whole()
+    {
+        var scim = await hub.NewAppAsync();
+        var taken = Bodies.Unique("taken");
+        await scim.CreateUserAsync(taken);
+        var names = Enumerable.Range(0, 60).Select(i => i % 5 == 0 ? taken : Bodies.Unique($"batch{i}")).ToList();
+
+        var responses = await Task.WhenAll(names.Select(name => scim.PostAsync("/Users", Bodies.User(name))));
+
+        Assert.Equal(12, responses.Count(r => r.Status == HttpStatusCode.Conflict));
+        foreach (var name in names.Where(n => n != taken))
+        {
+            var byEmail = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"emails[type eq \"work\"].value eq \"{name}@contoso.com\"")}");
+            Assert.Equal(1, byEmail.TotalResults);
+        }
+
+        Assert.Equal(49, (await scim.GetAsync("/Users?count=0")).TotalResults);
+    }
 }

@@ -1,0 +1,174 @@
+using Microsoft.Data.Sqlite;
+using ScimHub.Core.Errors;
+
+namespace ScimHub.Provisioning.Storage;
+
+/// <summary>
+/// Group commit for SQLite. SQLite has one writer at a time, and with <c>synchronous=FULL</c> each COMMIT waits for an
+/// fsync. Writers of this process therefore queue here, run one at a time inside a SAVEPOINT of a shared transaction on
+/// one connection, and share its COMMIT: the writer that leaves when nobody is queued (or the batch is full) commits
+/// for all of them, and each writer returns only once that COMMIT is durable. A writer that fails rolls back to its
+/// savepoint and leaves the others' work alone; a failed COMMIT fails every writer of the batch, none acknowledged.
+/// </summary>
+internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, TimeSpan busyTimeout) : IDisposable
+{
+    private const int MaxBatch = 64;
+    private const string Savepoint = "scimhub_write";
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private SqliteConnection? connection;
+    private SqliteTransaction? batch;
+    private TaskCompletionSource? batchDone;
+    private int batchSize;
+    private int waiting;
+
+    /// <summary>Enters the write slot and opens a savepoint in the current batch.</summary>
+    public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref waiting);
+        bool entered;
+        try
+        {
+            entered = await gate.WaitAsync(busyTimeout, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
+
+        if (!entered)
+        {
+            throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
+        }
+
+        try
+        {
+            connection ??= await open(cancellationToken);
+            if (batch is null)
+            {
+                batch = connection.BeginTransaction(deferred: false);
+                batchDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                batchSize = 0;
+            }
+
+            batch.Save(Savepoint);
+            return new WriteTransaction(connection, batch, this);
+        }
+        catch
+        {
+            Abandon();
+            gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Keeps the writer's work, leaves the slot, and waits until the batch holding it is committed.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        Task durable;
+        var commitNow = false;
+        try
+        {
+            batch!.Release(Savepoint);
+            batchSize++;
+            durable = batchDone!.Task;
+            commitNow = Volatile.Read(ref waiting) == 0 || batchSize >= MaxBatch;
+            if (commitNow)
+            {
+                CommitBatch();
+            }
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        {
+            var failed = batchDone;
+            Abandon();
+            failed?.TrySetException(exception);
+            gate.Release();
+            throw;
+        }
+
+        gate.Release();
+        if (!commitNow)
+        {
+            // The next writer continues the batch; should it never come, this commits it.
+            _ = FlushAsync(durable);
+        }
+
+        await durable.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Undoes the writer's work (back to its savepoint) and leaves the slot.</summary>
+    public void Rollback()
+    {
+        try
+        {
+            batch!.Rollback(Savepoint);
+            batch.Release(Savepoint);
+            if (batchSize == 0)
+            {
+                batch.Rollback();
+                batch.Dispose();
+                batch = null;
+                batchDone!.TrySetResult();
+            }
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        {
+            // The transaction is gone (an I/O error, say): the batch fails, none of it acknowledged.
+            var failed = batchDone;
+            Abandon();
+            failed?.TrySetException(exception);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        batch?.Dispose();
+        connection?.Dispose();
+        gate.Dispose();
+    }
+
+    private async Task FlushAsync(Task durable)
+    {
+        await gate.WaitAsync();
+        try
+        {
+            if (batch is not null && ReferenceEquals(batchDone!.Task, durable))
+            {
+                CommitBatch();
+            }
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        {
+            var failed = batchDone;
+            Abandon();
+            failed?.TrySetException(exception);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private void CommitBatch()
+    {
+        var done = batchDone!;
+        batch!.Commit();
+        batch.Dispose();
+        batch = null;
+        done.TrySetResult();
+    }
+
+    /// <summary>Drops a broken batch and its connection; the next writer starts afresh.</summary>
+    private void Abandon()
+    {
+        batch?.Dispose();
+        batch = null;
+        connection?.Dispose();
+        connection = null;
+    }
+}
