@@ -25,6 +25,7 @@ builder.Services.AddSingleton(database);
 builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<HubDirectories>();
 builder.Services.AddSingleton<ProvisioningApps>();
+builder.Services.AddSingleton<ListCache>();
 builder.Services.AddSingleton<DirectoryUsers>();
 builder.Services.AddSingleton<DirectoryGroups>();
 builder.Services.AddSingleton<BearerTokenFilter>();

@@ -14,7 +14,7 @@ namespace ScimHub.Provisioning.Groups;
 /// The groups of a directory. Members live one per row in group_members and change member by member: a PATCH that
 /// adds one member to a group of 100,000 touches one row.
 /// </summary>
-public sealed class DirectoryGroups(Database database, TimeProvider time)
+public sealed class DirectoryGroups(Database database, ListCache lists, TimeProvider time)
 {
     private const string Table = "groups";
 
@@ -39,6 +39,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
                 Columns(directoryId, group), transaction), attributes);
             await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
             await write.CommitAsync(cancellationToken);
+            lists.Changed(directoryId);
         }
 
         return group;
@@ -61,7 +62,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Groups, Table, directoryId, query);
+        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Groups, Table, directoryId, query, lists);
         var groups = new List<StoredResource>(rows.Count);
         foreach (var row in rows)
         {
@@ -100,6 +101,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
             await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
             await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", args, transaction);
             await write.CommitAsync(cancellationToken);
+            lists.Changed(directoryId);
         }
     }
 
@@ -133,6 +135,7 @@ public sealed class DirectoryGroups(Database database, TimeProvider time)
 
             // An unchanged group (Entra re-adding members it already has) is not written: its version stays.
             await write.CommitAsync(cancellationToken);
+            lists.Changed(directoryId);
         }
 
         if (!includeMembers)

@@ -7,9 +7,9 @@ namespace ScimHub.Provisioning.Storage;
 /// <summary>Reading and listing the rows of the users and groups tables, which share their shape.</summary>
 internal static class ResourceRows
 {
-    private const string Columns = "r.id AS Id, r.resource AS Resource, r.created AS Created, r.last_modified AS LastModified, r.version AS Version";
+    private const string Columns = "r.id AS Id, r.resource AS Resource, r.created AS Created, r.last_modified AS LastModified, r.version AS Version, r.seq AS Seq";
 
-    internal sealed record Row(string Id, string Resource, string Created, string LastModified, long Version)
+    internal sealed record Row(string Id, string Resource, string Created, string LastModified, long Version, long Seq)
     {
         public StoredResource ToStored() =>
             new(Id, (JsonObject)JsonNode.Parse(Resource)!, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version);
@@ -21,7 +21,7 @@ internal static class ResourceRows
             $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId AND r.id = @id{(transaction is null ? "" : dialect.ForUpdate)}",
             new { directoryId, id }, transaction);
 
-    public static async Task<(int Total, List<Row> Rows)> ListAsync(DbConnection connection, SqlDialect dialect, ResourceTable table, string tableName, string directoryId, ListQuery query)
+    public static async Task<(int Total, List<Row> Rows)> ListAsync(DbConnection connection, SqlDialect dialect, ResourceTable table, string tableName, string directoryId, ListQuery query, ListCache cache)
     {
         var parameters = new DynamicParameters();
         parameters.Add("directoryId", directoryId);
@@ -30,18 +30,42 @@ internal static class ResourceRows
         var direction = query.Descending ? "DESC" : "ASC";
         // seq breaks ties, so that the order is stable across pages.
         var order = query.SortBy is null ? $"r.seq {direction}" : $"{translator.SortExpression(query.SortBy)} {direction}, r.seq";
+        var key = $"{tableName}|{directoryId}|{query.Filter}|{query.SortBy}|{query.Descending}";
 
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {tableName} r WHERE r.directory_id = @directoryId{where}", parameters);
+        var generation = cache.Generation(directoryId);
+        var total = cache.Total(key, generation);
+        if (total is null)
+        {
+            total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {tableName} r WHERE r.directory_id = @directoryId{where}", parameters);
+            cache.RememberTotal(key, generation, total.Value);
+        }
+
         if (query.Count == 0)
         {
             return ((int)total, []);
         }
 
         parameters.Add("limit", query.Count);
-        parameters.Add("offset", query.StartIndex - 1);
-        var rows = await connection.QueryAsync<Row>(
-            $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} ORDER BY {order} LIMIT @limit OFFSET @offset",
-            parameters);
-        return ((int)total, rows.AsList());
+        // In seq order, a page that starts where an earlier one ended seeks to it instead of skipping startIndex rows.
+        var after = query.SortBy is null && !query.Descending ? cache.Cursor(key, query.StartIndex) : null;
+        string page;
+        if (after is not null)
+        {
+            parameters.Add("after", after.Value);
+            page = $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} AND r.seq > @after ORDER BY {order} LIMIT @limit";
+        }
+        else
+        {
+            parameters.Add("offset", query.StartIndex - 1);
+            page = $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} ORDER BY {order} LIMIT @limit OFFSET @offset";
+        }
+
+        var rows = (await connection.QueryAsync<Row>(page, parameters)).AsList();
+        if (rows.Count > 0 && query.SortBy is null && !query.Descending)
+        {
+            cache.RememberCursor(key, query.StartIndex + rows.Count, rows[^1].Seq);
+        }
+
+        return ((int)total, rows);
     }
 }

@@ -11,7 +11,7 @@ using ScimHub.Provisioning.Storage;
 namespace ScimHub.Provisioning.Users;
 
 /// <summary>The users of a directory: create, read, list, replace, patch and delete, each in one transaction.</summary>
-public sealed class DirectoryUsers(Database database, TimeProvider time)
+public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvider time)
 {
     private const string Table = "users";
 
@@ -34,6 +34,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
                 Columns(directoryId, user), transaction), attributes);
             await WriteEmailsAsync(connection, transaction, directoryId, user);
             await write.CommitAsync(cancellationToken);
+            lists.Changed(directoryId);
         }
 
         return user with { Attributes = WithGroups(attributes, []) };
@@ -57,7 +58,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Users, Table, directoryId, query);
+        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Users, Table, directoryId, query, lists);
         var users = rows.Select(r => r.ToStored()).ToList();
         if (includeGroups && users.Count > 0)
         {
@@ -94,6 +95,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
             await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
             await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", args, transaction);
             await write.CommitAsync(cancellationToken);
+            lists.Changed(directoryId);
         }
     }
 
@@ -121,6 +123,7 @@ public sealed class DirectoryUsers(Database database, TimeProvider time)
                 await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
                 await WriteEmailsAsync(connection, transaction, directoryId, result);
                 await write.CommitAsync(cancellationToken);
+                lists.Changed(directoryId);
             }
 
             return result with { Attributes = WithGroups(result.Attributes, groups[id]) };

@@ -361,4 +361,28 @@ public sealed class UsersEndpointTests(HubFactory hub)
 
         Assert.Equal(49, (await scim.GetAsync("/Users?count=0")).TotalResults);
     }
+
+    [Fact]
+    public async Task A_scan_that_runs_while_users_are_deleted_behind_it_skips_nobody()
+    {
+        var scim = await hub.NewAppAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 9; i++)
+        {
+            ids.Add(await scim.CreateUserAsync(Bodies.Unique($"scan{i}")));
+        }
+
+        var first = await scim.GetAsync("/Users?startIndex=1&count=3&attributes=id");
+        foreach (var seen in first.Items)
+        {
+            await scim.DeleteAsync($"/Users/{seen!["id"]!.GetValue<string>()}");
+        }
+
+        var second = await scim.GetAsync("/Users?startIndex=4&count=3&attributes=id");
+        var third = await scim.GetAsync("/Users?startIndex=7&count=3&attributes=id");
+
+        Assert.Equal(ids[3..6], second.Items.Select(u => u!["id"]!.GetValue<string>()));
+        Assert.Equal(ids[6..9], third.Items.Select(u => u!["id"]!.GetValue<string>()));
+        Assert.Equal(6, third.TotalResults);
+    }
 }
