@@ -32,17 +32,19 @@ internal static class ResourceRows
         var order = query.SortBy is null ? $"r.seq {direction}" : $"{translator.SortExpression(query.SortBy)} {direction}, r.seq";
         var key = $"{tableName}|{directoryId}|{query.Filter}|{query.SortBy}|{query.Descending}";
 
+        // The generation is read before anything is counted: a change committed meanwhile makes the count unused.
         var generation = cache.Generation(directoryId);
         var total = cache.Total(key, generation);
-        if (total is null)
-        {
-            total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {tableName} r WHERE r.directory_id = @directoryId{where}", parameters);
-            cache.RememberTotal(key, generation, total.Value);
-        }
 
+        async Task<long> CountAsync()
+        {
+            var counted = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {tableName} r WHERE r.directory_id = @directoryId{where}", parameters);
+            cache.RememberTotal(key, generation, counted);
+            return counted;
+        }
         if (query.Count == 0)
         {
-            return ((int)total, []);
+            return ((int)(total ?? await CountAsync()), []);
         }
 
         parameters.Add("limit", query.Count);
@@ -66,6 +68,8 @@ internal static class ResourceRows
             cache.RememberCursor(key, query.StartIndex + rows.Count, rows[^1].Seq);
         }
 
+        // A first page that is not full is the whole result (Entra's userName eq look-ups): no COUNT needed.
+        total ??= query.StartIndex == 1 && rows.Count < query.Count ? rows.Count : await CountAsync();
         return ((int)total, rows);
     }
 }
