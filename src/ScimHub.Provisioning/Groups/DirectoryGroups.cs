@@ -55,7 +55,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         }
 
         var group = row.ToStored();
-        return includeMembers ? await WithMembersAsync(connection, directoryId, group) : group;
+        return includeMembers ? (await WithMembersAsync(connection, directoryId, [group]))[0] : group;
     }
 
     public async Task<ResourcePage> ListAsync(string directoryId, ListQuery query, bool includeMembers, CancellationToken cancellationToken)
@@ -63,14 +63,8 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(cancellationToken);
         var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Groups, Table, directoryId, query, lists);
-        var groups = new List<StoredResource>(rows.Count);
-        foreach (var row in rows)
-        {
-            var group = row.ToStored();
-            groups.Add(includeMembers ? await WithMembersAsync(connection, directoryId, group) : group);
-        }
-
-        return new ResourcePage(total, query.StartIndex, groups);
+        var groups = rows.Select(r => r.ToStored()).ToList();
+        return new ResourcePage(total, query.StartIndex, includeMembers && groups.Count > 0 ? await WithMembersAsync(connection, directoryId, groups) : groups);
     }
 
     public Task<StoredResource> ReplaceAsync(string directoryId, string id, JsonObject body, string? ifMatch, bool includeMembers, CancellationToken cancellationToken)
@@ -144,7 +138,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         }
 
         await using var read = await database.OpenAsync(cancellationToken);
-        return await WithMembersAsync(read, directoryId, result);
+        return (await WithMembersAsync(read, directoryId, [result]))[0];
     }
 
     private async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
@@ -183,21 +177,24 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         };
     }
 
-    private static async Task<StoredResource> WithMembersAsync(DbConnection connection, string directoryId, StoredResource group)
+    private async Task<IReadOnlyList<StoredResource>> WithMembersAsync(DbConnection connection, string directoryId, IReadOnlyList<StoredResource> groups)
     {
-        var members = await GroupMembership.ListAsync(connection, directoryId, group.Id);
-        var copy = (JsonObject)group.Attributes.DeepClone();
-        copy["members"] = new JsonArray(members.Select(m =>
+        var members = await GroupMembership.ListAsync(connection, database.Dialect, directoryId, groups.Select(g => g.Id).ToList());
+        return groups.Select(group =>
         {
-            var member = new JsonObject { ["value"] = m.MemberId };
-            if (m.Display is not null)
+            var copy = (JsonObject)group.Attributes.DeepClone();
+            copy["members"] = new JsonArray(members[group.Id].Select(m =>
             {
-                member["display"] = m.Display;
-            }
+                var member = new JsonObject { ["value"] = m.MemberId };
+                if (m.Display is not null)
+                {
+                    member["display"] = m.Display;
+                }
 
-            member["type"] = m.MemberType;
-            return (JsonNode)member;
-        }).ToArray());
-        return group with { Attributes = copy };
+                member["type"] = m.MemberType;
+                return (JsonNode)member;
+            }).ToArray());
+            return group with { Attributes = copy };
+        }).ToList();
     }
 }

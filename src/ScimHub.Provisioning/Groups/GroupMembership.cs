@@ -12,6 +12,8 @@ internal static class GroupMembership
     /// <summary>One member as listed; a class with setters, because SQLite reports no column type for an all-NULL COALESCE.</summary>
     public sealed class Member
     {
+        public string GroupId { get; set; } = "";
+
         public string MemberId { get; set; } = "";
 
         public string MemberType { get; set; } = "";
@@ -83,18 +85,19 @@ internal static class GroupMembership
         return added;
     }
 
-    public static async Task<IReadOnlyList<Member>> ListAsync(DbConnection connection, string directoryId, string groupId)
+    /// <summary>The members of a page of groups, in one query.</summary>
+    public static async Task<ILookup<string, Member>> ListAsync(DbConnection connection, SqlDialect dialect, string directoryId, IReadOnlyList<string> groupIds)
     {
         var members = await connection.QueryAsync<Member>(
-            """
-            SELECT m.member_id AS MemberId, m.member_type AS MemberType, COALESCE(u.display_name, u.user_name, g.display_name) AS Display
+            $"""
+            SELECT m.group_id AS GroupId, m.member_id AS MemberId, m.member_type AS MemberType, COALESCE(u.display_name, u.user_name, g.display_name) AS Display
             FROM group_members m
             LEFT JOIN users u ON m.member_type = 'User' AND u.directory_id = m.directory_id AND u.id = m.member_id
             LEFT JOIN groups g ON m.member_type = 'Group' AND g.directory_id = m.directory_id AND g.id = m.member_id
-            WHERE m.directory_id = @directoryId AND m.group_id = @groupId
-            ORDER BY m.member_id
+            WHERE m.directory_id = @directoryId AND m.group_id IN ({dialect.ListValues("@groupIds")})
+            ORDER BY m.group_id, m.member_id
             """,
-            new { directoryId, groupId });
-        return members.AsList();
+            new { directoryId, groupIds = dialect.ListParameter(groupIds) });
+        return members.ToLookup(m => m.GroupId, StringComparer.Ordinal);
     }
 }
