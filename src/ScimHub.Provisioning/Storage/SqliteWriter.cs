@@ -80,9 +80,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         }
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
         {
-            var failed = batchDone;
-            Abandon();
-            failed?.TrySetException(exception);
+            FailBatch(exception);
             gate.Release();
             throw;
         }
@@ -115,9 +113,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
         {
             // The transaction is gone (an I/O error, say): the batch fails, none of it acknowledged.
-            var failed = batchDone;
-            Abandon();
-            failed?.TrySetException(exception);
+            FailBatch(exception);
         }
         finally
         {
@@ -144,9 +140,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         }
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
         {
-            var failed = batchDone;
-            Abandon();
-            failed?.TrySetException(exception);
+            FailBatch(exception);
         }
         finally
         {
@@ -161,6 +155,14 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         batch.Dispose();
         batch = null;
         done.TrySetResult();
+    }
+
+    /// <summary>Every writer of the batch learns that its write is not durable.</summary>
+    private void FailBatch(Exception exception)
+    {
+        var failed = batchDone;
+        Abandon();
+        failed?.TrySetException(exception);
     }
 
     /// <summary>Drops a broken batch and its connection; the next writer starts afresh.</summary>

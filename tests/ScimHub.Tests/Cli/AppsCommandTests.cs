@@ -110,6 +110,5 @@ public sealed class AppsCommandTests : IAsyncLifetime
         Assert.Contains("Storage:ConnectionString must name the database", error.ToString(), StringComparison.Ordinal);
     }
 
-    private static string Line(string output, string label) =>
-        output.Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
+    private static string Line(string output, string label) => CliApp.Line(output, label);
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using ScimHub.Cli;
 using ScimHub.Provisioning.Storage;
 using ScimHub.Tests.Support;
 
@@ -49,11 +47,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres",
             BusyTimeoutSeconds = 3,
         };
-        using var output = new StringWriter();
-        Assert.Equal(0, await HubCommandLine.RunAsync(
-            ["apps", "create", "--name", "Entra", "--provider", "Postgres", "--connection-string", storage.ConnectionString, "--base-url", "http://hub"], output, TextWriter.Null));
-        var path = new Uri(output.ToString().Split('\n').Single(l => l.StartsWith("SCIM Base URL:", StringComparison.Ordinal))[14..].Trim()).AbsolutePath;
-        var token = output.ToString().Split('\n').Single(l => l.StartsWith("Bearer token:", StringComparison.Ordinal))[13..].Trim();
+        var app = await CliApp.CreateAsync(["--provider", "Postgres", "--connection-string", storage.ConnectionString], "http://hub");
+        var path = app.BasePath;
         var settings = new Dictionary<string, string>
         {
             ["Storage:Provider"] = "Postgres",
@@ -61,8 +56,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             ["Storage:BusyTimeoutSeconds"] = "3",
         };
         await using var hub = await HubProcess.StartAsync(settings, HubProcess.FreePort(), ct);
-        using var http = new HttpClient { BaseAddress = hub.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var http = app.Client(hub.BaseAddress);
 
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(http, path)).Status);
         await RunScriptAsync("stop");

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using ScimHub.Cli;
 using ScimHub.Tests.Support;
 
 namespace ScimHub.Tests.EndToEnd;
@@ -17,18 +14,14 @@ public sealed class MultiNodeTests : IAsyncLifetime
     private TestStore store = null!;
     private HubProcess nodeA = null!;
     private HubProcess nodeB = null!;
-    private string appPath = "";
-    private string token = "";
+    private CliApp app = null!;
 
     public async ValueTask InitializeAsync()
     {
         Assert.SkipUnless(TestStore.IsPostgres, "Multi-node tests need PostgreSQL (scripts/test starts one).");
         var ct = TestContext.Current.CancellationToken;
         store = await TestStore.CreateAsync();
-        using var output = new StringWriter();
-        Assert.Equal(0, await HubCommandLine.RunAsync(["apps", "create", "--name", "Entra", .. store.CliArguments, "--base-url", "http://hub"], output, TextWriter.Null));
-        appPath = new Uri(Line(output.ToString(), "SCIM Base URL:")).AbsolutePath;
-        token = Line(output.ToString(), "Bearer token:");
+        app = await CliApp.CreateAsync(store.CliArguments, "http://hub");
         var starting = new[] { HubProcess.StartAsync(store.Settings, HubProcess.FreePort(), ct), HubProcess.StartAsync(store.Settings, HubProcess.FreePort(), ct) };
         var nodes = await Task.WhenAll(starting);
         (nodeA, nodeB) = (nodes[0], nodes[1]);
@@ -185,26 +178,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
     private static string AddMembers(IEnumerable<string> ids) =>
         Bodies.Patch($$"""{ "op": "Add", "path": "members", "value": [{{string.Join(",", ids.Select(Bodies.Member))}}] }""");
 
-    private HttpClient Client(HubProcess node)
-    {
-        var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Client(HubProcess node) => app.Client(node.BaseAddress);
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? json)
-    {
-        using var request = new HttpRequestMessage(method, appPath + path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/scim+json");
-        }
-
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
-    }
-
-    private static string Line(string output, string label) =>
-        output.Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
+    private Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? json) =>
+        app.SendAsync(http, method, path, json);
 }
