@@ -75,7 +75,7 @@ try
             $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling:P1} of hello ({ceiling:N0} req/s)"));
     }
 
-    Report($"ScimHub bench: {users:N0} users on {provider}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    Report($"ScimHub bench: {users:N0} users on {provider}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
 
     // 1. provision: the first tenth at concurrency 8, the rest at 32.
     var ids = new string[users];

@@ -88,8 +88,10 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// <summary>Deletes the app and its tokens. The directory's users and groups stay: other apps may share them.</summary>
     public async Task<bool> DeleteAsync(string appId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync("DELETE FROM apps WHERE id = @appId", new { appId }) > 0;
+        await using var write = await database.BeginAsync(cancellationToken);
+        var deleted = await write.Connection.ExecuteAsync("DELETE FROM apps WHERE id = @appId", new { appId }, write.Transaction) > 0;
+        await write.CommitAsync(cancellationToken);
+        return deleted;
     }
 
     /// <summary>The app a bearer token belongs to, if the token is active and issued for <paramref name="appId"/>.</summary>

@@ -22,10 +22,11 @@ public sealed class HubDirectories(Database database, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var directory = new HubDirectory(Guid.CreateVersion7(time.GetUtcNow()).ToString(), name.Trim());
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
+        await using var write = await database.BeginAsync(cancellationToken);
+        await write.Connection.ExecuteAsync(
             "INSERT INTO directories (id, name, created) VALUES (@Id, @Name, @created)",
-            new { directory.Id, directory.Name, created = Timestamps.Format(time.GetUtcNow()) });
+            new { directory.Id, directory.Name, created = Timestamps.Format(time.GetUtcNow()) }, write.Transaction);
+        await write.CommitAsync(cancellationToken);
         return directory;
     }
 

@@ -22,15 +22,24 @@ public sealed class DataProtectionKeyRepository(Database database, TimeProvider 
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
-        using var connection = database.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
-        connection.Execute(
-            "INSERT INTO data_protection_keys (id, friendly_name, xml, created) VALUES (@id, @friendlyName, @xml, @created)",
-            new
-            {
-                id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
-                friendlyName,
-                xml = element.ToString(SaveOptions.DisableFormatting),
-                created = Timestamps.Format(time.GetUtcNow()),
-            });
+        var write = database.BeginAsync(CancellationToken.None).GetAwaiter().GetResult();
+        try
+        {
+            write.Connection.Execute(
+                "INSERT INTO data_protection_keys (id, friendly_name, xml, created) VALUES (@id, @friendlyName, @xml, @created)",
+                new
+                {
+                    id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+                    friendlyName,
+                    xml = element.ToString(SaveOptions.DisableFormatting),
+                    created = Timestamps.Format(time.GetUtcNow()),
+                },
+                write.Transaction);
+            write.CommitAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            write.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }

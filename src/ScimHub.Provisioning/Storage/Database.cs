@@ -48,7 +48,7 @@ public sealed class Database : IDisposable
         {
             connectionString = options.SqliteConnectionString();
             Dialect = SqlDialect.Sqlite;
-            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(ct), busyTimeout);
+            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(forWrites: true, ct), busyTimeout);
         }
     }
 
@@ -58,7 +58,10 @@ public sealed class Database : IDisposable
 
     public void Dispose() => writer?.Dispose();
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A connection for reading; writes go through <see cref="BeginAsync"/>.</summary>
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(forWrites: false, cancellationToken);
+
+    private async Task<DbConnection> OpenAsync(bool forWrites, CancellationToken cancellationToken)
     {
         if (Provider == StorageProvider.Postgres)
         {
@@ -81,9 +84,14 @@ public sealed class Database : IDisposable
             await connection.OpenAsync(cancellationToken);
             // scim_lower: Unicode-aware lower case, as C# and PostgreSQL's lower() do it (SQLite's own is ASCII-only).
             connection.CreateFunction("scim_lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
-            using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            if (forWrites)
+            {
+                // Only the writer's connection changes data: it enforces foreign keys and fsyncs every commit.
+                using var pragmas = connection.CreateCommand();
+                pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return connection;
         }
         catch
@@ -105,7 +113,7 @@ public sealed class Database : IDisposable
             return await writer.BeginAsync(cancellationToken);
         }
 
-        var connection = await OpenAsync(cancellationToken);
+        var connection = await OpenAsync(forWrites: true, cancellationToken);
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
