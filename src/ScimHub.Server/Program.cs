@@ -21,7 +21,8 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["Urls"]))
 var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 builder.Services.AddSingleton(TimeProvider.System);
 var database = new Database(storage);
-builder.Services.AddSingleton(database);
+// Registered through a factory so that the host disposes it (and the SQLite writer's connection) at shutdown.
+builder.Services.AddSingleton(_ => database);
 builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<HubDirectories>();
 builder.Services.AddSingleton<ProvisioningApps>();
