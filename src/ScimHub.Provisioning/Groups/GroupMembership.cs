@@ -36,8 +36,10 @@ internal static class GroupMembership
                 return await connection.ExecuteAsync(
                     "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
             default:
+                // Replace: remove who is not in the new list, add who is missing; the same list again changes nothing.
                 var removed = await connection.ExecuteAsync(
-                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
+                    $"DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id NOT IN ({dialect.ListValues("@ids")})",
+                    new { directoryId, groupId, ids = dialect.ListParameter(change.MemberIds.Distinct()) }, transaction);
                 return removed + await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds);
         }
     }

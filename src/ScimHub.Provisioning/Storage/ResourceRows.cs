@@ -30,7 +30,7 @@ internal static class ResourceRows
         var direction = query.Descending ? "DESC" : "ASC";
         // seq breaks ties, so that the order is stable across pages.
         var order = query.SortBy is null ? $"r.seq {direction}" : $"{translator.SortExpression(query.SortBy)} {direction}, r.seq";
-        var key = $"{tableName}|{directoryId}|{query.Filter}|{query.SortBy}|{query.Descending}";
+        var key = ListCache.Key(tableName, directoryId, query);
 
         // The generation is read before anything is counted: a change committed meanwhile makes the count unused.
         var generation = cache.Generation(directoryId);
@@ -49,7 +49,7 @@ internal static class ResourceRows
 
         parameters.Add("limit", query.Count);
         // In seq order, a page that starts where an earlier one ended seeks to it instead of skipping startIndex rows.
-        var after = query.SortBy is null && !query.Descending ? cache.Cursor(key, query.StartIndex) : null;
+        var after = query.SortBy is null && !query.Descending ? cache.Cursor(key, query.Client, query.StartIndex) : null;
         string page;
         if (after is not null)
         {
@@ -65,7 +65,7 @@ internal static class ResourceRows
         var rows = (await connection.QueryAsync<Row>(page, parameters)).AsList();
         if (rows.Count > 0 && query.SortBy is null && !query.Descending)
         {
-            cache.RememberCursor(key, query.StartIndex + rows.Count, rows[^1].Seq);
+            cache.RememberCursor(key, query.Client, query.StartIndex + rows.Count, rows[^1].Seq);
         }
 
         // A first page that is not full is the whole result (Entra's userName eq look-ups): no COUNT needed.

@@ -54,16 +54,17 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
             batch.Save(Savepoint);
             return new WriteTransaction(connection, batch, this);
         }
-        catch
+        catch (Exception exception)
         {
-            Abandon();
+            // Earlier writers of an open batch must hear that their work is gone too.
+            FailBatch(exception);
             gate.Release();
             throw;
         }
     }
 
     /// <summary>Keeps the writer's work, leaves the slot, and waits until the batch holding it is committed.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    public async Task CommitAsync()
     {
         Task durable;
         var commitNow = false;
@@ -92,7 +93,9 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
             _ = FlushAsync(durable);
         }
 
-        await durable.WaitAsync(cancellationToken);
+        // Not cancellable: the commit is queued and takes one fsync; a caller that stopped waiting would not know
+        // whether its write is durable (and would skip what follows a commit).
+        await durable;
     }
 
     /// <summary>Undoes the writer's work (back to its savepoint) and leaves the slot.</summary>
@@ -121,10 +124,25 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         }
     }
 
+    /// <summary>At shutdown: commits an open batch (its writers are waiting for it) and closes the connection.</summary>
     public void Dispose()
     {
-        batch?.Dispose();
-        connection?.Dispose();
+        if (gate.Wait(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                if (batch is not null)
+                {
+                    CommitBatch();
+                }
+            }
+            catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+            {
+                FailBatch(exception);
+            }
+        }
+
+        Abandon();
         gate.Dispose();
     }
 
@@ -157,20 +175,29 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         done.TrySetResult();
     }
 
-    /// <summary>Every writer of the batch learns that its write is not durable.</summary>
+    /// <summary>Every writer of the batch learns that its write is not durable; the batch and connection are dropped.</summary>
     private void FailBatch(Exception exception)
     {
         var failed = batchDone;
-        Abandon();
+        batchDone = null;
         failed?.TrySetException(exception);
+        Abandon();
     }
 
-    /// <summary>Drops a broken batch and its connection; the next writer starts afresh.</summary>
+    /// <summary>Drops a batch and its connection without throwing; the next writer starts afresh.</summary>
     private void Abandon()
     {
-        batch?.Dispose();
-        batch = null;
-        connection?.Dispose();
-        connection = null;
+        var (oldBatch, oldConnection) = (batch, connection);
+        (batch, connection) = (null, null);
+        try
+        {
+            // A COMMIT that failed may have ended the transaction already: its rollback then throws.
+            oldBatch?.Dispose();
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        {
+        }
+
+        oldConnection?.Dispose();
     }
 }

@@ -33,7 +33,7 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         else
         {
-            await writer.CommitAsync(cancellationToken);
+            await writer.CommitAsync();
         }
     }
 

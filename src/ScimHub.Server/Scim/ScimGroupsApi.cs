@@ -28,14 +28,14 @@ internal static class ScimGroupsApi
     {
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
-        var page = await groups.ListAsync(scim.App.DirectoryId, ScimRequest.ListParameters(context.Request), selection.Wants("members"), cancellationToken);
+        var page = await groups.ListAsync(scim.App.DirectoryId, scim.ListParameters(context.Request), selection.Wants("members"), cancellationToken);
         return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(g => Render(g, scim, selection))));
     }
 
     private static async Task<IResult> SearchAsync(HttpContext context, DirectoryGroups groups, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var (query, attributes, excluded) = ScimRequest.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
+        var (query, attributes, excluded) = scim.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
         var selection = AttributeSelection.Parse(attributes, excluded, Type);
         var page = await groups.ListAsync(scim.App.DirectoryId, query, selection.Wants("members"), cancellationToken);
         return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(g => Render(g, scim, selection))));

@@ -26,11 +26,12 @@ internal sealed record ScimRequest(AppIdentity App, string BaseUrl)
         AttributeSelection.Parse(request.Query["attributes"], request.Query["excludedAttributes"], type);
 
     /// <summary>The list parameters of RFC 7644 §3.4.2 from a query string.</summary>
-    public static ListQuery ListParameters(HttpRequest request) => ToListQuery(
-        request.Query["filter"], request.Query["sortBy"], request.Query["sortOrder"], request.Query["startIndex"], request.Query["count"]);
+    public ListQuery ListParameters(HttpRequest request) => ToListQuery(
+        request.Query["filter"], request.Query["sortBy"], request.Query["sortOrder"], request.Query["startIndex"], request.Query["count"]) with
+    { Client = App.AppId };
 
     /// <summary>The same parameters from a POST .search body (RFC 7644 §3.4.3).</summary>
-    public static (ListQuery Query, string? Attributes, string? ExcludedAttributes) SearchQuery(JsonObject body)
+    public (ListQuery Query, string? Attributes, string? ExcludedAttributes) SearchQuery(JsonObject body)
     {
         string? Text(string name)
         {
@@ -45,7 +46,8 @@ internal sealed record ScimRequest(AppIdentity App, string BaseUrl)
             };
         }
 
-        return (ToListQuery(Text("filter"), Text("sortBy"), Text("sortOrder"), Text("startIndex"), Text("count")), Text("attributes"), Text("excludedAttributes"));
+        var query = ToListQuery(Text("filter"), Text("sortBy"), Text("sortOrder"), Text("startIndex"), Text("count")) with { Client = App.AppId };
+        return (query, Text("attributes"), Text("excludedAttributes"));
     }
 
     private static ListQuery ToListQuery(string? filter, string? sortBy, string? sortOrder, string? startIndex, string? count)

@@ -31,7 +31,7 @@ internal static class ScimRootApi
     private static async Task<IResult> SearchAsync(HttpContext context, DirectoryUsers users, DirectoryGroups groups, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var (query, attributes, excluded) = ScimRequest.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
+        var (query, attributes, excluded) = scim.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
         var userSelection = SelectionFor(attributes, excluded, CoreSchemas.UserType);
         var groupSelection = SelectionFor(attributes, excluded, CoreSchemas.GroupType);
 

@@ -27,14 +27,14 @@ internal static class ScimUsersApi
     {
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
-        var page = await users.ListAsync(scim.App.DirectoryId, ScimRequest.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
+        var page = await users.ListAsync(scim.App.DirectoryId, scim.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
         return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, Type, scim.BaseUrl, selection))));
     }
 
     private static async Task<IResult> SearchAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var (query, attributes, excluded) = ScimRequest.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
+        var (query, attributes, excluded) = scim.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
         var selection = Core.Projection.AttributeSelection.Parse(attributes, excluded, Type);
         var page = await users.ListAsync(scim.App.DirectoryId, query, selection.Wants("groups"), cancellationToken);
         return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, Type, scim.BaseUrl, selection))));

@@ -252,4 +252,20 @@ public sealed class GroupsEndpointTests(HubFactory hub)
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(2, response.TotalResults);
     }
+
+    [Fact]
+    public async Task Replacing_the_members_with_the_same_list_changes_nothing()
+    {
+        var scim = await hub.NewAppAsync();
+        var alice = await scim.CreateUserAsync(Bodies.Unique("alice"));
+        var name = Bodies.Unique("Stable");
+        var group = (await scim.PostAsync("/Groups", Bodies.Group(name, Bodies.Member(alice)))).Id;
+
+        var replaced = await scim.PatchAsync($"/Groups/{group}", Bodies.Patch($$"""{ "op": "replace", "path": "members", "value": [{{Bodies.Member(alice)}}] }"""));
+        var read = await scim.GetAsync($"/Groups/{group}");
+
+        Assert.Equal(HttpStatusCode.NoContent, replaced.Status);
+        Assert.Equal("W/\"1\"", read.Headers.ETag!.ToString());
+        Assert.Single(read.Body!["members"]!.AsArray());
+    }
 }

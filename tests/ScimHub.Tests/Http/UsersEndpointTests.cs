@@ -385,4 +385,20 @@ public sealed class UsersEndpointTests(HubFactory hub)
         Assert.Equal(ids[6..9], third.Items.Select(u => u!["id"]!.GetValue<string>()));
         Assert.Equal(6, third.TotalResults);
     }
+
+    [Fact]
+    public async Task Filters_that_differ_only_in_a_literal_never_share_cached_results()
+    {
+        var scim = await hub.NewAppAsync();
+        await scim.CreateUserAsync(Bodies.Unique("empty"), """ "title": "" """);
+        await scim.CreateUserAsync(Bodies.Unique("none1"));
+        await scim.CreateUserAsync(Bodies.Unique("none2"));
+
+        // count=1 makes both pages full, so both totals are counted and cached.
+        var isNull = await scim.GetAsync($"/Users?count=1&filter={Uri.EscapeDataString("title eq null")}");
+        var isEmpty = await scim.GetAsync($"/Users?count=1&filter={Uri.EscapeDataString("title eq \"\"")}");
+
+        Assert.Equal(2, isNull.TotalResults);
+        Assert.Equal(1, isEmpty.TotalResults);
+    }
 }
