@@ -83,6 +83,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         await using (var write = await database.BeginAsync(cancellationToken))
         {
             var (connection, transaction) = (write.Connection, write.Transaction);
+            await GroupMembership.LockGroupsOfAsync(connection, transaction, database.Dialect, directoryId, id);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };

@@ -87,6 +87,21 @@ internal static class GroupMembership
         return added;
     }
 
+    /// <summary>
+    /// Before a user or group is deleted: locks the groups it belongs to (PostgreSQL), in the order a membership
+    /// PATCH takes its locks (group first, then member), so that a delete racing a re-add waits instead of deadlocking.
+    /// </summary>
+    public static Task LockGroupsOfAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string memberId) =>
+        dialect.ForUpdate.Length == 0
+            ? Task.CompletedTask
+            : connection.QueryAsync<string>(
+                $"""
+                SELECT g.id FROM groups g
+                WHERE g.directory_id = @directoryId AND g.id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId)
+                ORDER BY g.id{dialect.ForUpdate}
+                """,
+                new { directoryId, memberId }, transaction);
+
     /// <summary>The members of a page of groups, in one query.</summary>
     public static async Task<ILookup<string, Member>> ListAsync(DbConnection connection, SqlDialect dialect, string directoryId, IReadOnlyList<string> groupIds)
     {

@@ -6,6 +6,7 @@ using ScimHub.Core.Errors;
 using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Groups;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Users;
@@ -83,6 +84,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
         await using (var write = await database.BeginAsync(cancellationToken))
         {
             var (connection, transaction) = (write.Connection, write.Transaction);
+            await GroupMembership.LockGroupsOfAsync(connection, transaction, database.Dialect, directoryId, id);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };
