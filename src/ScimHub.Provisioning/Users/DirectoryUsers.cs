@@ -101,17 +101,21 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
         }
     }
 
-    /// <summary>Reads, changes and writes one user under the write lock. A change that changes nothing is not written.</summary>
+    /// <summary>
+    /// Reads, changes and writes one user under the write lock. A change that changes nothing is not written, and the
+    /// email rows are rewritten only when the emails changed. The user's groups are read after the write slot is
+    /// left, so that writers queue for as short a time as possible.
+    /// </summary>
     private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
+        StoredResource result;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
             var (connection, transaction) = (write.Connection, write.Transaction);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
-            var groups = await GroupsOfAsync(connection, directoryId, [id], transaction);
             var attributes = change(current.Attributes);
-            var result = current;
+            result = current;
             if (!JsonNode.DeepEquals(attributes, current.Attributes))
             {
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
@@ -122,14 +126,20 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
                     WHERE directory_id = @directoryId AND id = @Id
                     """,
                     Columns(directoryId, result), transaction), attributes);
-                await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
-                await WriteEmailsAsync(connection, transaction, directoryId, result);
+                if (!JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]))
+                {
+                    await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
+                    await WriteEmailsAsync(connection, transaction, directoryId, result);
+                }
+
                 await write.CommitAsync(cancellationToken);
                 lists.Changed(directoryId);
             }
-
-            return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
         }
+
+        await using var read = await database.OpenAsync(cancellationToken);
+        var groups = await GroupsOfAsync(read, directoryId, [id]);
+        return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
     }
 
     private async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
