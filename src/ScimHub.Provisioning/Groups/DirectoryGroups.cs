@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
 using ScimHub.Core;
-using ScimHub.Core.Errors;
 using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
@@ -142,23 +141,11 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         return (await WithMembersAsync(read, directoryId, [result]))[0];
     }
 
-    private async Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id)
-    {
-        var row = await ResourceRows.FindAsync(connection, database.Dialect, Table, directoryId, id, transaction);
-        return row?.ToStored() ?? throw ScimException.NotFound($"Group '{id}' not found.");
-    }
+    private Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id) =>
+        ResourceRows.FindOrThrowAsync(connection, database.Dialect, Table, "Group", directoryId, id, transaction);
 
-    private async Task WriteUniqueAsync(Func<Task<int>> write, JsonObject attributes)
-    {
-        try
-        {
-            await write();
-        }
-        catch (DbException exception) when (database.Dialect.IsUniqueViolation(exception))
-        {
-            throw ScimException.Conflict($"A group with displayName '{attributes["displayName"]}' already exists in this directory.");
-        }
-    }
+    private Task WriteUniqueAsync(Func<Task<int>> write, JsonObject attributes) =>
+        ResourceRows.WriteUniqueAsync(database.Dialect, write, $"A group with displayName '{attributes["displayName"]}' already exists in this directory.");
 
     private static object Columns(string directoryId, StoredResource group)
     {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
+using ScimHub.Core.Errors;
 
 namespace ScimHub.Provisioning.Storage;
 
@@ -20,6 +21,26 @@ internal static class ResourceRows
         await connection.QuerySingleOrDefaultAsync<Row>(
             $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId AND r.id = @id{(transaction is null ? "" : dialect.ForUpdate)}",
             new { directoryId, id }, transaction);
+
+    /// <summary>Reads and locks one resource for a change, or throws a 404 naming it.</summary>
+    public static async Task<StoredResource> FindOrThrowAsync(DbConnection connection, SqlDialect dialect, string tableName, string resourceName, string directoryId, string id, DbTransaction transaction)
+    {
+        var row = await FindAsync(connection, dialect, tableName, directoryId, id, transaction);
+        return row?.ToStored() ?? throw ScimException.NotFound($"{resourceName} '{id}' not found.");
+    }
+
+    /// <summary>Runs a write; a violated unique index becomes a 409 uniqueness with <paramref name="conflict"/> as detail.</summary>
+    public static async Task WriteUniqueAsync(SqlDialect dialect, Func<Task<int>> write, string conflict)
+    {
+        try
+        {
+            await write();
+        }
+        catch (DbException exception) when (dialect.IsUniqueViolation(exception))
+        {
+            throw ScimException.Conflict(conflict);
+        }
+    }
 
     public static async Task<(int Total, List<Row> Rows)> ListAsync(DbConnection connection, SqlDialect dialect, ResourceTable table, string tableName, string directoryId, ListQuery query, ListCache cache)
     {
