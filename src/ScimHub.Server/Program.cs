@@ -4,6 +4,7 @@ using OpenTelemetry.Metrics;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Groups;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 using ScimHub.Provisioning.Users;
 using ScimHub.Server;
@@ -27,6 +28,9 @@ builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<HubDirectories>();
 builder.Services.AddSingleton<ProvisioningApps>();
 builder.Services.AddSingleton<ListCache>();
+builder.Services.AddSingleton(builder.Configuration.GetSection(ReportOptions.Section).Get<ReportOptions>() ?? new ReportOptions());
+builder.Services.AddSingleton<EventRecorder>();
+builder.Services.AddSingleton<RejectedRequests>();
 builder.Services.AddSingleton<DirectoryUsers>();
 builder.Services.AddSingleton<DirectoryGroups>();
 builder.Services.AddSingleton<BearerTokenFilter>();
@@ -57,6 +61,7 @@ else if (await migrator.PendingAsync(CancellationToken.None) is { Count: > 0 } p
 
 await app.Services.GetRequiredService<HubDirectories>().EnsureDefaultAsync(CancellationToken.None);
 
+app.UseCorrelationIds();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ScimStatusCodes.WriteAsync);
 
@@ -66,7 +71,8 @@ app.MapGet("/readyz", ReadinessProbe.CheckAsync);
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 var scim = app.MapGroup("/scim/{appId}/v2")
-    .AddEndpointFilter<BearerTokenFilter>();
+    .AddEndpointFilter<BearerTokenFilter>()
+    .AddEndpointFilter<RejectedRequests>();
 scim.MapScimUsers()
     .MapScimGroups()
     .MapScimDiscovery()

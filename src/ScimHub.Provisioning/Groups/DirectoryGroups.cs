@@ -5,20 +5,24 @@ using ScimHub.Core;
 using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Groups;
 
 /// <summary>
 /// The groups of a directory. Members live one per row in group_members and change member by member: a PATCH that
-/// adds one member to a group of 100,000 touches one row.
+/// adds one member to a group of 100,000 touches one row. Every change is written with its provisioning events: one for
+/// the group itself, one for the members a request added and one for those it removed.
 /// </summary>
-public sealed class DirectoryGroups(Database database, ListCache lists, TimeProvider time)
+public sealed class DirectoryGroups(Database database, ListCache lists, EventRecorder events, TimeProvider time)
 {
     private const string Table = "groups";
 
-    public async Task<StoredResource> CreateAsync(string directoryId, JsonObject body, CancellationToken cancellationToken)
+    public async Task<StoredResource> CreateAsync(EventContext context, JsonObject body, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var directoryId = context.DirectoryId;
         var attributes = ResourceReader.Read(body, CoreSchemas.GroupType);
         var memberIds = PatchEngine.MemberIds(attributes["members"]);
         attributes.Remove("members");
@@ -26,9 +30,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         var group = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
 
         await using (var write = await database.BeginAsync(cancellationToken))
-
         {
-
             var (connection, transaction) = (write.Connection, write.Transaction);
             await WriteUniqueAsync(() => connection.ExecuteAsync(
                 """
@@ -36,7 +38,9 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
                 VALUES (@directoryId, @Id, @DisplayName, @DisplayNameKey, @ExternalId, @Resource, @Created, @LastModified, @Version)
                 """,
                 Columns(directoryId, group), transaction), attributes);
-            await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
+            var added = await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
+            await events.RecordAsync(write, context, EventDraft.ForGroup(EventOperations.Create, group.Id, attributes) with { Changes = AttributeChanges.Between(null, attributes) }, now);
+            await RecordMembersAsync(write, context, group, new MembershipDelta(added, []), now);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
@@ -66,26 +70,29 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
         return new ResourcePage(total, query.StartIndex, includeMembers && groups.Count > 0 ? await WithMembersAsync(connection, directoryId, groups) : groups);
     }
 
-    public Task<StoredResource> ReplaceAsync(string directoryId, string id, JsonObject body, string? ifMatch, bool includeMembers, CancellationToken cancellationToken)
+    public Task<StoredResource> ReplaceAsync(EventContext context, string id, JsonObject body, string? ifMatch, bool includeMembers, CancellationToken cancellationToken)
     {
         var attributes = ResourceReader.Read(body, CoreSchemas.GroupType);
         var memberIds = PatchEngine.MemberIds(attributes["members"]);
         attributes.Remove("members");
-        return ChangeAsync(directoryId, id, ifMatch, includeMembers, _ => new PatchResult(attributes, [new MembershipChange(MembershipChangeKind.ReplaceAll, memberIds)]), cancellationToken);
+        return ChangeAsync(context, id, ifMatch, includeMembers, _ => new PatchResult(attributes, [new MembershipChange(MembershipChangeKind.ReplaceAll, memberIds)]), cancellationToken);
     }
 
-    public Task<StoredResource> PatchAsync(string directoryId, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, bool includeMembers, CancellationToken cancellationToken) =>
-        ChangeAsync(directoryId, id, ifMatch, includeMembers, current => PatchEngine.Apply(current, CoreSchemas.GroupType, operations), cancellationToken);
+    public Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, bool includeMembers, CancellationToken cancellationToken) =>
+        ChangeAsync(context, id, ifMatch, includeMembers, current => PatchEngine.Apply(current, CoreSchemas.GroupType, operations), cancellationToken);
 
-    public async Task DeleteAsync(string directoryId, string id, string? ifMatch, CancellationToken cancellationToken)
+    public async Task DeleteAsync(EventContext context, string id, string? ifMatch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var directoryId = context.DirectoryId;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
             var (connection, transaction) = (write.Connection, write.Transaction);
             await GroupMembership.LockGroupsOfAsync(connection, transaction, database.Dialect, directoryId, id);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
-            var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };
+            var now = time.GetUtcNow();
+            var args = new { directoryId, id, now = Timestamps.Format(now) };
             // Groups that held this group as a member change too.
             await connection.ExecuteAsync(
                 """
@@ -94,13 +101,16 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
                 """, args, transaction);
             await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
             await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", args, transaction);
+            await events.RecordAsync(write, context, EventDraft.ForGroup(EventOperations.Delete, id, current.Attributes), now);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
     }
 
-    private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, bool includeMembers, Func<JsonObject, PatchResult> change, CancellationToken cancellationToken)
+    private async Task<StoredResource> ChangeAsync(EventContext context, string id, string? ifMatch, bool includeMembers, Func<JsonObject, PatchResult> change, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var directoryId = context.DirectoryId;
         StoredResource result;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
@@ -108,14 +118,16 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var (attributes, memberChanges) = change(current.Attributes);
-            var changedRows = 0;
+            var delta = new MembershipDelta([], []);
             foreach (var memberChange in memberChanges)
             {
-                changedRows += await GroupMembership.ApplyAsync(connection, transaction, database.Dialect, directoryId, id, memberChange);
+                var applied = await GroupMembership.ApplyAsync(connection, transaction, database.Dialect, directoryId, id, memberChange);
+                delta = new MembershipDelta([.. delta.Added, .. applied.Added], [.. delta.Removed, .. applied.Removed]);
             }
 
             result = current;
-            if (changedRows > 0 || !JsonNode.DeepEquals(attributes, current.Attributes))
+            var attributesChanged = !JsonNode.DeepEquals(attributes, current.Attributes);
+            if (!delta.IsEmpty || attributesChanged)
             {
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
                 await WriteUniqueAsync(() => connection.ExecuteAsync(
@@ -125,9 +137,25 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
                     WHERE directory_id = @directoryId AND id = @Id
                     """,
                     Columns(directoryId, result), transaction), attributes);
+                if (attributesChanged)
+                {
+                    var renamed = !JsonNode.DeepEquals(attributes["displayName"], current.Attributes["displayName"]);
+                    var draft = EventDraft.ForGroup(renamed ? EventOperations.Rename : EventOperations.Update, id, attributes, current.Attributes) with
+                    {
+                        Changes = AttributeChanges.Between(current.Attributes, attributes),
+                    };
+                    await events.RecordAsync(write, context, draft, result.LastModified);
+                }
+
+                await RecordMembersAsync(write, context, result, delta, result.LastModified);
+            }
+            else
+            {
+                // An unchanged group (Entra re-adding members it already has) is not written: its version stays.
+                var operation = memberChanges.Count > 0 && memberChanges.All(c => c.Kind == MembershipChangeKind.Add) ? EventOperations.MemberAdd : EventOperations.Update;
+                await events.RecordAsync(write, context, EventDraft.ForGroup(operation, id, current.Attributes).Unchanged(), time.GetUtcNow());
             }
 
-            // An unchanged group (Entra re-adding members it already has) is not written: its version stays.
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
@@ -139,6 +167,19 @@ public sealed class DirectoryGroups(Database database, ListCache lists, TimeProv
 
         await using var read = await database.OpenAsync(cancellationToken);
         return (await WithMembersAsync(read, directoryId, [result]))[0];
+    }
+
+    private async Task RecordMembersAsync(WriteTransaction write, EventContext context, StoredResource group, MembershipDelta delta, DateTimeOffset at)
+    {
+        if (delta.Added.Count > 0)
+        {
+            await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberAdd, group.Id, group.Attributes, delta.Added), at);
+        }
+
+        if (delta.Removed.Count > 0)
+        {
+            await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberRemove, group.Id, group.Attributes, delta.Removed), at);
+        }
     }
 
     private Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id) =>

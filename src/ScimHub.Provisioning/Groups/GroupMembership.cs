@@ -2,11 +2,18 @@ using System.Data.Common;
 using Dapper;
 using ScimHub.Core.Errors;
 using ScimHub.Core.Patch;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Groups;
 
 /// <summary>Member-by-member writes to group_members: idempotent adds, removals by id, never a rewrite of the whole list.</summary>
+/// <summary>Who a membership change added and removed.</summary>
+internal sealed record MembershipDelta(IReadOnlyList<MemberRef> Added, IReadOnlyList<MemberRef> Removed)
+{
+    public bool IsEmpty => Added.Count == 0 && Removed.Count == 0;
+}
+
 internal static class GroupMembership
 {
     /// <summary>One member as listed; a class with setters, because SQLite reports no column type for an all-NULL COALESCE.</summary>
@@ -21,31 +28,34 @@ internal static class GroupMembership
         public string? Display { get; set; }
     }
 
-    /// <summary>Applies one change; returns how many rows changed (0 when it was a no-op).</summary>
-    public static async Task<int> ApplyAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, MembershipChange change)
+    /// <summary>Applies one change; returns the members it added and removed (none when it was a no-op).</summary>
+    public static async Task<MembershipDelta> ApplyAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, MembershipChange change)
     {
         switch (change.Kind)
         {
             case MembershipChangeKind.Add:
-                return await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds);
+                return new MembershipDelta(await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds), []);
             case MembershipChangeKind.Remove:
-                return await connection.ExecuteAsync(
-                    $"DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id IN ({dialect.ListValues("@ids")})",
-                    new { directoryId, groupId, ids = dialect.ListParameter(change.MemberIds.Distinct()) }, transaction);
+                return new MembershipDelta([], await RemoveAsync(connection, transaction, dialect,
+                    $"DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id IN ({dialect.ListValues("@ids")}) RETURNING member_id",
+                    new { directoryId, groupId, ids = dialect.ListParameter(change.MemberIds.Distinct()) }, directoryId));
             case MembershipChangeKind.RemoveAll:
-                return await connection.ExecuteAsync(
-                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId", new { directoryId, groupId }, transaction);
+                return new MembershipDelta([], await RemoveAsync(connection, transaction, dialect,
+                    "DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId RETURNING member_id", new { directoryId, groupId }, directoryId));
             default:
                 // Replace: remove who is not in the new list, add who is missing; the same list again changes nothing.
-                var removed = await connection.ExecuteAsync(
-                    $"DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id NOT IN ({dialect.ListValues("@ids")})",
-                    new { directoryId, groupId, ids = dialect.ListParameter(change.MemberIds.Distinct()) }, transaction);
-                return removed + await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds);
+                var removed = await RemoveAsync(connection, transaction, dialect,
+                    $"DELETE FROM group_members WHERE directory_id = @directoryId AND group_id = @groupId AND member_id NOT IN ({dialect.ListValues("@ids")}) RETURNING member_id",
+                    new { directoryId, groupId, ids = dialect.ListParameter(change.MemberIds.Distinct()) }, directoryId);
+                return new MembershipDelta(await AddAsync(connection, transaction, dialect, directoryId, groupId, change.MemberIds), removed);
         }
     }
 
-    /// <summary>Adds members that exist in the directory; re-adding a member is a no-op. An unknown id is a 400 and nothing is added.</summary>
-    public static async Task<int> AddAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, IReadOnlyList<string> memberIds)
+    /// <summary>
+    /// Adds members that exist in the directory and returns those that were not members yet; re-adding a member is a
+    /// no-op. An unknown id is a 400 and nothing is added.
+    /// </summary>
+    public static async Task<IReadOnlyList<MemberRef>> AddAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string directoryId, string groupId, IReadOnlyList<string> memberIds)
     {
         var ids = memberIds.Distinct(StringComparer.Ordinal).ToList();
         if (ids.Contains(groupId))
@@ -53,18 +63,22 @@ internal static class GroupMembership
             throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A group cannot be a member of itself.");
         }
 
-        // FOR KEY SHARE (PostgreSQL): a member found here cannot be deleted by another node before this transaction
-        // commits; the delete waits, then removes the new membership with the member.
-        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal) { ["User"] = [], ["Group"] = [] };
-        foreach (var (table, type) in new[] { ("users", "User"), ("groups", "Group") })
+        if (ids.Count == 0)
         {
-            found[type].AddRange(await connection.QueryAsync<string>(
-                $"SELECT id FROM {table} WHERE directory_id = @directoryId AND id IN ({dialect.ListValues("@ids")}){dialect.ForKeyShare}",
-                new { directoryId, ids = dialect.ListParameter(ids) }, transaction));
+            return [];
         }
 
-        var known = found.Values.SelectMany(v => v).ToHashSet(StringComparer.Ordinal);
-        var missing = ids.Where(id => !known.Contains(id)).ToList();
+        // FOR KEY SHARE (PostgreSQL): a member found here cannot be deleted by another node before this transaction
+        // commits; the delete waits, then removes the new membership with the member.
+        var found = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (table, type, name) in MemberTables)
+        {
+            found[type] = (await connection.QueryAsync<(string Id, string Name)>(
+                $"SELECT id, {name} FROM {table} WHERE directory_id = @directoryId AND id IN ({dialect.ListValues("@ids")}){dialect.ForKeyShare}",
+                new { directoryId, ids = dialect.ListParameter(ids) }, transaction)).ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+        }
+
+        var missing = ids.Where(id => !found.Values.Any(f => f.ContainsKey(id))).ToList();
         if (missing.Count > 0)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidValue,
@@ -72,19 +86,46 @@ internal static class GroupMembership
         }
 
         // One statement per member type, however many members: re-adding a member is a no-op (ON CONFLICT).
-        var added = 0;
+        var added = new List<MemberRef>();
         foreach (var (type, members) in found.Where(f => f.Value.Count > 0))
         {
-            added += await connection.ExecuteAsync(
+            var inserted = await connection.QueryAsync<string>(
                 $"""
                 INSERT INTO group_members (directory_id, group_id, member_id, member_type)
                 SELECT @directoryId, @groupId, m.value, @type FROM ({dialect.ListValues("@members")}) AS m WHERE true
                 ON CONFLICT (directory_id, group_id, member_id) DO NOTHING
+                RETURNING member_id
                 """,
-                new { directoryId, groupId, type, members = dialect.ListParameter(members) }, transaction);
+                new { directoryId, groupId, type, members = dialect.ListParameter(members.Keys) }, transaction);
+            added.AddRange(inserted.Select(id => new MemberRef(id, members[id])));
         }
 
         return added;
+    }
+
+    private static readonly (string Table, string Type, string Name)[] MemberTables = [("users", "User", "user_name"), ("groups", "Group", "display_name")];
+
+    /// <summary>Runs a DELETE … RETURNING member_id and names the removed members (userName or group name).</summary>
+    private static async Task<IReadOnlyList<MemberRef>> RemoveAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string sql, object args, string directoryId)
+    {
+        var removed = (await connection.QueryAsync<string>(sql, args, transaction)).ToList();
+        if (removed.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (table, _, name) in MemberTables)
+        {
+            foreach (var (id, display) in await connection.QueryAsync<(string Id, string Name)>(
+                $"SELECT id, {name} FROM {table} WHERE directory_id = @directoryId AND id IN ({dialect.ListValues("@ids")})",
+                new { directoryId, ids = dialect.ListParameter(removed) }, transaction))
+            {
+                names[id] = display;
+            }
+        }
+
+        return removed.Select(id => new MemberRef(id, names.GetValueOrDefault(id))).ToList();
     }
 
     /// <summary>

@@ -6,25 +6,29 @@ using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Groups;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Users;
 
-/// <summary>The users of a directory: create, read, list, replace, patch and delete, each in one transaction.</summary>
-public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvider time)
+/// <summary>
+/// The users of a directory: create, read, list, replace, patch and delete, each in one transaction together with
+/// its provisioning event.
+/// </summary>
+public sealed class DirectoryUsers(Database database, ListCache lists, EventRecorder events, TimeProvider time)
 {
     private const string Table = "users";
 
-    public async Task<StoredResource> CreateAsync(string directoryId, JsonObject body, CancellationToken cancellationToken)
+    public async Task<StoredResource> CreateAsync(EventContext context, JsonObject body, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var directoryId = context.DirectoryId;
         var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
         var now = time.GetUtcNow();
         var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
 
         await using (var write = await database.BeginAsync(cancellationToken))
-
         {
-
             var (connection, transaction) = (write.Connection, write.Transaction);
             await WriteUniqueAsync(() => connection.ExecuteAsync(
                 """
@@ -33,6 +37,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
                 """,
                 Columns(directoryId, user), transaction), attributes);
             await WriteEmailsAsync(connection, transaction, directoryId, user);
+            await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Create, user.Id, attributes) with { Changes = AttributeChanges.Between(null, attributes) }, now);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
@@ -69,24 +74,27 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
         return new ResourcePage(total, query.StartIndex, users);
     }
 
-    public Task<StoredResource> ReplaceAsync(string directoryId, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
+    public Task<StoredResource> ReplaceAsync(EventContext context, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
     {
         var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
-        return ChangeAsync(directoryId, id, ifMatch, _ => attributes, cancellationToken);
+        return ChangeAsync(context, id, ifMatch, _ => attributes, cancellationToken);
     }
 
-    public Task<StoredResource> PatchAsync(string directoryId, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken) =>
-        ChangeAsync(directoryId, id, ifMatch, current => PatchEngine.Apply(current, CoreSchemas.UserType, operations).Resource, cancellationToken);
+    public Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken) =>
+        ChangeAsync(context, id, ifMatch, current => PatchEngine.Apply(current, CoreSchemas.UserType, operations).Resource, cancellationToken);
 
-    public async Task DeleteAsync(string directoryId, string id, string? ifMatch, CancellationToken cancellationToken)
+    public async Task DeleteAsync(EventContext context, string id, string? ifMatch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var directoryId = context.DirectoryId;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
             var (connection, transaction) = (write.Connection, write.Transaction);
             await GroupMembership.LockGroupsOfAsync(connection, transaction, database.Dialect, directoryId, id);
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
-            var args = new { directoryId, id, now = Timestamps.Format(time.GetUtcNow()) };
+            var now = time.GetUtcNow();
+            var args = new { directoryId, id, now = Timestamps.Format(now) };
             // The groups the user leaves change too.
             await connection.ExecuteAsync(
                 """
@@ -95,18 +103,21 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
                 """, args, transaction);
             await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
             await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", args, transaction);
+            await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Delete, id, current.Attributes), now);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
     }
 
     /// <summary>
-    /// Reads, changes and writes one user under the write lock. A change that changes nothing is not written, and the
-    /// email rows are rewritten only when the emails changed. The user's groups are read after the write slot is
-    /// left, so that writers queue for as short a time as possible.
+    /// Reads, changes and writes one user under the write lock. A change that changes nothing is not written (its
+    /// event says skipped), and the email rows are rewritten only when the emails changed. The user's groups are read
+    /// after the write slot is left, so that writers queue for as short a time as possible.
     /// </summary>
-    private async Task<StoredResource> ChangeAsync(string directoryId, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
+    private async Task<StoredResource> ChangeAsync(EventContext context, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var directoryId = context.DirectoryId;
         StoredResource result;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
@@ -131,14 +142,36 @@ public sealed class DirectoryUsers(Database database, ListCache lists, TimeProvi
                     await WriteEmailsAsync(connection, transaction, directoryId, result);
                 }
 
+                var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), id, attributes, current.Attributes) with
+                {
+                    Changes = AttributeChanges.Between(current.Attributes, attributes),
+                };
+                await events.RecordAsync(write, context, draft, result.LastModified);
                 await write.CommitAsync(cancellationToken);
                 lists.Changed(directoryId);
+            }
+            else
+            {
+                await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Update, id, current.Attributes).Unchanged(), time.GetUtcNow());
+                await write.CommitAsync(cancellationToken);
             }
         }
 
         await using var read = await database.OpenAsync(cancellationToken);
         var groups = await GroupsOfAsync(read, directoryId, [id]);
         return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
+    }
+
+    /// <summary>deactivate or reactivate when <c>active</c> flips (absent counts as active), else update.</summary>
+    private static string OperationOf(JsonObject before, JsonObject after)
+    {
+        static bool IsActive(JsonObject user) => user["active"] is not JsonValue value || value.GetValue<bool>();
+        return (IsActive(before), IsActive(after)) switch
+        {
+            (true, false) => EventOperations.Deactivate,
+            (false, true) => EventOperations.Reactivate,
+            _ => EventOperations.Update,
+        };
     }
 
     private Task<StoredResource> FindOrThrowAsync(DbConnection connection, DbTransaction transaction, string directoryId, string id) =>

@@ -14,38 +14,44 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        var error = Describe(exception, database, httpContext);
         switch (exception)
         {
-            case ScimException scim:
-                if (scim.Status == 503)
-                {
-                    httpContext.Response.Headers.RetryAfter = "5";
-                }
-
-                await ScimErrorBody.WriteAsync(httpContext, scim.Status, scim.ScimType, scim.Message);
-                return true;
-            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge:
-                await ScimErrorBody.WriteAsync(httpContext, 413, null, $"The request body is too large. {tooLarge.Message}");
-                return true;
-            case BadHttpRequestException bad:
-                await ScimErrorBody.WriteAsync(httpContext, bad.StatusCode, ScimErrorType.InvalidSyntax, bad.Message);
-                return true;
-            case DbException db when database.Dialect.IsInvalidValue(db):
-                await ScimErrorBody.WriteAsync(httpContext, 400, ScimErrorType.InvalidValue, "The database refused a value of this request (a U+0000 character, or a value too long to index).");
-                return true;
-            case DbException db when database.Dialect.IsTransient(db):
-                // Identity providers retry a 503 that says when (Entra honours Retry-After); nothing was written.
+            case DbException db when error.Status == 503:
                 logger.LogWarning(db, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-                httpContext.Response.Headers.RetryAfter = "5";
-                await ScimErrorBody.WriteAsync(httpContext, 503, null, "The hub's database is busy; retry in a few seconds.");
-                return true;
-            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
-                return true;
-            default:
-                var correlationId = httpContext.TraceIdentifier;
-                logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", correlationId, httpContext.Request.Method, httpContext.Request.Path);
-                await ScimErrorBody.WriteAsync(httpContext, 500, null, $"Internal error; the hub's log has the details under correlation id {correlationId}.");
-                return true;
+                break;
+            case not (ScimException or BadHttpRequestException or DbException):
+                logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", CorrelationIds.Of(httpContext), httpContext.Request.Method, httpContext.Request.Path);
+                break;
         }
+
+        if (error.Status == 503)
+        {
+            // Identity providers retry a 503 that says when (Entra honours Retry-After); nothing was written.
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
+
+        await ScimErrorBody.WriteAsync(httpContext, error.Status, error.ScimType, error.Detail);
+        return true;
     }
+
+    /// <summary>The status, scimType and detail a failed request answers with; provisioning events record the same.</summary>
+    public static ScimError Describe(Exception exception, Database database, HttpContext httpContext) => exception switch
+    {
+        ScimException scim => new(scim.Status, scim.ScimType, scim.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge => new(413, null, $"The request body is too large. {tooLarge.Message}"),
+        BadHttpRequestException bad => new(bad.StatusCode, ScimErrorType.InvalidSyntax, bad.Message),
+        DbException db when database.Dialect.IsInvalidValue(db) =>
+            new(400, ScimErrorType.InvalidValue, "The database refused a value of this request (a U+0000 character, or a value too long to index)."),
+        DbException db when database.Dialect.IsTransient(db) => new(503, null, "The hub's database is busy; retry in a few seconds."),
+        _ => new(500, null, $"Internal error; the hub's log has the details under correlation id {CorrelationIds.Of(httpContext)}."),
+    };
 }
+
+/// <summary>An RFC 7644 error: HTTP status, scimType (may be absent) and detail.</summary>
+internal sealed record ScimError(int Status, string? ScimType, string Detail);

@@ -33,7 +33,7 @@ internal static class ScimBulkApi
 
     private sealed record BulkOperation(int Index, string Method, string? BulkId, string? Version, string Path, JsonObject? Data);
 
-    private static async Task<IResult> BulkAsync(HttpContext context, DirectoryUsers users, DirectoryGroups groups, CancellationToken cancellationToken)
+    private static async Task<IResult> BulkAsync(HttpContext context, DirectoryUsers users, DirectoryGroups groups, RejectedRequests rejected, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
@@ -68,6 +68,7 @@ internal static class ScimBulkApi
             {
                 results[ready.Index] = Result(ready, exception.Status, null, null, ScimErrorBody.Create(exception.Status, exception.ScimType, exception.Message));
                 errors++;
+                await RecordRejectedAsync(rejected, scim, ready, new ScimError(exception.Status, exception.ScimType, exception.Message));
             }
         }
 
@@ -89,7 +90,6 @@ internal static class ScimBulkApi
         };
         var id = segments.Length > 1 ? Uri.UnescapeDataString(segments[1]) : null;
         var isUser = ReferenceEquals(type, CoreSchemas.UserType);
-        var directoryId = scim.App.DirectoryId;
 
         StoredResource? resource = null;
         int status;
@@ -101,31 +101,31 @@ internal static class ScimBulkApi
                     throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "A bulk POST needs a bulkId.");
                 }
 
-                resource = isUser ? await users.CreateAsync(directoryId, Data(op), cancellationToken) : await groups.CreateAsync(directoryId, Data(op), cancellationToken);
+                resource = isUser ? await users.CreateAsync(scim.Events, Data(op), cancellationToken) : await groups.CreateAsync(scim.Events, Data(op), cancellationToken);
                 created[op.BulkId] = resource.Id;
                 status = 201;
                 break;
             case ("PUT", not null):
                 resource = isUser
-                    ? await users.ReplaceAsync(directoryId, id, Data(op), op.Version, cancellationToken)
-                    : await groups.ReplaceAsync(directoryId, id, Data(op), op.Version, includeMembers: false, cancellationToken);
+                    ? await users.ReplaceAsync(scim.Events, id, Data(op), op.Version, cancellationToken)
+                    : await groups.ReplaceAsync(scim.Events, id, Data(op), op.Version, includeMembers: false, cancellationToken);
                 status = 200;
                 break;
             case ("PATCH", not null):
                 var operations = PatchRequest.Parse(Data(op));
                 resource = isUser
-                    ? await users.PatchAsync(directoryId, id, operations, op.Version, cancellationToken)
-                    : await groups.PatchAsync(directoryId, id, operations, op.Version, includeMembers: false, cancellationToken);
+                    ? await users.PatchAsync(scim.Events, id, operations, op.Version, cancellationToken)
+                    : await groups.PatchAsync(scim.Events, id, operations, op.Version, includeMembers: false, cancellationToken);
                 status = 200;
                 break;
             case ("DELETE", not null):
                 if (isUser)
                 {
-                    await users.DeleteAsync(directoryId, id, op.Version, cancellationToken);
+                    await users.DeleteAsync(scim.Events, id, op.Version, cancellationToken);
                 }
                 else
                 {
-                    await groups.DeleteAsync(directoryId, id, op.Version, cancellationToken);
+                    await groups.DeleteAsync(scim.Events, id, op.Version, cancellationToken);
                 }
 
                 status = 204;
@@ -136,6 +136,22 @@ internal static class ScimBulkApi
 
         var location = resource is null ? $"{scim.BaseUrl}{type.Endpoint}/{id}" : ResourceRendering.Location(scim.BaseUrl, type, resource.Id);
         return Result(op, status, location, resource?.ETag, status == 201 ? ResourceRendering.Render(resource!, type, scim.BaseUrl, AttributeSelection.Default) : null);
+    }
+
+    /// <summary>A refused operation of a bulk request gets its failure event, like the same request sent alone.</summary>
+    private static Task RecordRejectedAsync(RejectedRequests rejected, ScimRequest scim, BulkOperation op, ScimError error)
+    {
+        var segments = op.Path.Trim('/').Split('/');
+        var resourceType = segments[0].ToLowerInvariant() switch
+        {
+            "users" => ScimConstants.UserResource,
+            "groups" => ScimConstants.GroupResource,
+            _ => null,
+        };
+        var operation = RejectedRequests.OperationOf(op.Method);
+        return resourceType is null || operation is null
+            ? Task.CompletedTask
+            : rejected.RecordAsync(scim.Events, resourceType, operation, segments.Length > 1 ? Uri.UnescapeDataString(segments[1]) : null, op.Data, error);
     }
 
     private static JsonObject Result(BulkOperation op, int status, string? location, string? version, JsonObject? response)

@@ -60,7 +60,7 @@ internal static class ScimGroupsApi
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
-        var created = await groups.CreateAsync(scim.App.DirectoryId, body, cancellationToken);
+        var created = await groups.CreateAsync(scim.Events, body, cancellationToken);
         var group = selection.Wants("members") ? await groups.GetAsync(scim.App.DirectoryId, created.Id, true, cancellationToken) ?? created : created;
         return ScimJson.Write(201, Render(group, scim, selection), group.ETag, ResourceRendering.Location(scim.BaseUrl, Type, group.Id));
     }
@@ -70,7 +70,7 @@ internal static class ScimGroupsApi
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
-        var group = await groups.ReplaceAsync(scim.App.DirectoryId, id, body, ScimUsersApi.IfMatch(context), selection.Wants("members"), cancellationToken);
+        var group = await groups.ReplaceAsync(scim.Events, id, body, ScimUsersApi.IfMatch(context), selection.Wants("members"), cancellationToken);
         return ScimJson.Write(200, Render(group, scim, selection), group.ETag);
     }
 
@@ -81,7 +81,7 @@ internal static class ScimGroupsApi
         var operations = PatchRequest.Parse(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
         // Entra ID: "Returning a body with a list of all the members isn't advisable" (MS-TUT); 204 unless attributes are asked for.
         var wantsBody = context.Request.Query.ContainsKey("attributes") || context.Request.Query.ContainsKey("excludedAttributes");
-        var group = await groups.PatchAsync(scim.App.DirectoryId, id, operations, ScimUsersApi.IfMatch(context), wantsBody && selection.Wants("members"), cancellationToken);
+        var group = await groups.PatchAsync(scim.Events, id, operations, ScimUsersApi.IfMatch(context), wantsBody && selection.Wants("members"), cancellationToken);
         if (!wantsBody)
         {
             context.Response.Headers.ETag = group.ETag;
@@ -94,7 +94,7 @@ internal static class ScimGroupsApi
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DirectoryGroups groups, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        await groups.DeleteAsync(scim.App.DirectoryId, id, ScimUsersApi.IfMatch(context), cancellationToken);
+        await groups.DeleteAsync(scim.Events, id, ScimUsersApi.IfMatch(context), cancellationToken);
         return Results.NoContent();
     }
 

@@ -43,6 +43,7 @@ internal static class ScimJson
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body holds an invalid Unicode escape (a lone surrogate).");
         }
 
+        RejectedRequests.Remember(request.HttpContext, body);
         return body;
     }
 

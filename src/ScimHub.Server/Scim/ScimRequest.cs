@@ -7,19 +7,23 @@ using ScimHub.Core.Paths;
 using ScimHub.Core.Projection;
 using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Apps;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 using ScimHub.Server.Auth;
 
 namespace ScimHub.Server.Scim;
 
-/// <summary>What every SCIM handler needs from the HTTP request: the app, the base URL and the query parameters.</summary>
-internal sealed record ScimRequest(AppIdentity App, string BaseUrl)
+/// <summary>
+/// What every SCIM handler needs from the HTTP request: the app, the base URL, the query parameters, and the
+/// <see cref="EventContext"/> its changes are recorded under.
+/// </summary>
+internal sealed record ScimRequest(AppIdentity App, string BaseUrl, EventContext Events)
 {
     public static ScimRequest From(HttpContext context)
     {
         var app = BearerTokenFilter.App(context);
         var request = context.Request;
-        return new ScimRequest(app, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.AppId}/v2");
+        return new ScimRequest(app, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.AppId}/v2", new EventContext(app, CorrelationIds.Of(context)));
     }
 
     public static AttributeSelection Selection(HttpRequest request, ResourceType type) =>

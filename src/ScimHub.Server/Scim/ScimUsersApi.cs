@@ -58,7 +58,7 @@ internal static class ScimUsersApi
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
-        var user = await users.CreateAsync(scim.App.DirectoryId, body, cancellationToken);
+        var user = await users.CreateAsync(scim.Events, body, cancellationToken);
         return ScimJson.Write(201, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag, ResourceRendering.Location(scim.BaseUrl, Type, user.Id));
     }
 
@@ -67,7 +67,7 @@ internal static class ScimUsersApi
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
-        var user = await users.ReplaceAsync(scim.App.DirectoryId, id, body, IfMatch(context), cancellationToken);
+        var user = await users.ReplaceAsync(scim.Events, id, body, IfMatch(context), cancellationToken);
         return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
     }
 
@@ -76,14 +76,14 @@ internal static class ScimUsersApi
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, Type);
         var operations = PatchRequest.Parse(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
-        var user = await users.PatchAsync(scim.App.DirectoryId, id, operations, IfMatch(context), cancellationToken);
+        var user = await users.PatchAsync(scim.Events, id, operations, IfMatch(context), cancellationToken);
         return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        await users.DeleteAsync(scim.App.DirectoryId, id, IfMatch(context), cancellationToken);
+        await users.DeleteAsync(scim.Events, id, IfMatch(context), cancellationToken);
         return Results.NoContent();
     }
 

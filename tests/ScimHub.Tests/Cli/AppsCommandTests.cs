@@ -94,7 +94,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var (secondCode, second, _) = await RunAsync("db", "migrate");
 
         Assert.Equal((0, 0), (firstCode, secondCode));
-        Assert.Contains("Applied 2 migration(s): 0001_initial, 0002_data_protection_keys.", first, StringComparison.Ordinal);
+        Assert.Contains("Applied 3 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events.", first, StringComparison.Ordinal);
         Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using ScimHub.Core;
+using ScimHub.Provisioning.Storage;
+
+namespace ScimHub.Provisioning.Reports;
+
+/// <summary>
+/// Writes provisioning events. A change's events go into the change's own transaction (<see cref="RecordAsync(WriteTransaction, EventContext, EventDraft, DateTimeOffset)"/>):
+/// both are kept or neither. A rejected request changed nothing, so its failure event gets a transaction of its own.
+/// </summary>
+public sealed class EventRecorder(Database database, ReportOptions options, TimeProvider time)
+{
+    public async Task RecordAsync(WriteTransaction write, EventContext context, EventDraft draft, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(draft);
+        if (!options.Record)
+        {
+            return;
+        }
+
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO provisioning_events (occurred_at, directory_id, app_id, app_name, app_name_key, direction, operation, outcome, resource_type,
+                resource_id, subject, email, external_id, changes, error_status, error_scim_type, error_detail, correlation_id)
+            VALUES (@at, @DirectoryId, @AppId, @AppName, @appNameKey, @Direction, @Operation, @Outcome, @ResourceType,
+                @ResourceId, @Subject, @Email, @ExternalId, @changes, @ErrorStatus, @ErrorScimType, @ErrorDetail, @CorrelationId)
+            RETURNING id
+            """,
+            new
+            {
+                at = Timestamps.Format(at),
+                context.App.DirectoryId,
+                context.App.AppId,
+                context.App.AppName,
+                appNameKey = context.App.AppName.ToLowerInvariant(),
+                context.Direction,
+                draft.Operation,
+                draft.Outcome,
+                draft.ResourceType,
+                draft.ResourceId,
+                draft.Subject,
+                draft.Email,
+                draft.ExternalId,
+                changes = draft.Changes is { Count: > 0 } ? draft.Changes.ToJsonString(ScimJsonOptions.Output) : null,
+                draft.ErrorStatus,
+                draft.ErrorScimType,
+                draft.ErrorDetail,
+                context.CorrelationId,
+            },
+            transaction);
+        if (draft.Identifiers.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO provisioning_event_identifiers (identifier_key, event_id)
+                SELECT k.value, @id FROM ({database.Dialect.ListValues("@keys")}) AS k WHERE true
+                ON CONFLICT (identifier_key, event_id) DO NOTHING
+                """,
+                new { id, keys = database.Dialect.ListParameter(draft.Identifiers) }, transaction);
+        }
+    }
+
+    /// <summary>
+    /// Records a request the hub refused (its change was not made). The resource's stored identifiers are added when
+    /// it exists, so that a failed update of alice is found by searching for alice.
+    /// </summary>
+    public async Task RecordRejectedAsync(EventContext context, EventDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(draft);
+        if (!options.Record)
+        {
+            return;
+        }
+
+        await using var write = await database.BeginAsync(cancellationToken);
+        if (draft.ResourceId is not null)
+        {
+            var table = draft.ResourceType == ScimConstants.UserResource ? "users" : "groups";
+            var stored = await write.Connection.ExecuteScalarAsync<string?>(
+                $"SELECT resource FROM {table} WHERE directory_id = @DirectoryId AND id = @ResourceId",
+                new { context.DirectoryId, draft.ResourceId }, write.Transaction);
+            if (stored is not null && JsonNode.Parse(stored) is JsonObject attributes)
+            {
+                var known = draft.ResourceType == ScimConstants.UserResource
+                    ? EventDraft.ForUser(draft.Operation, draft.ResourceId, attributes)
+                    : EventDraft.ForGroup(draft.Operation, draft.ResourceId, attributes);
+                draft = draft with
+                {
+                    Subject = draft.Subject ?? known.Subject,
+                    Email = draft.Email ?? known.Email,
+                    ExternalId = draft.ExternalId ?? known.ExternalId,
+                    Identifiers = [.. draft.Identifiers.Union(known.Identifiers)],
+                };
+            }
+        }
+
+        await RecordAsync(write, context, draft, time.GetUtcNow());
+        await write.CommitAsync(cancellationToken);
+    }
+}

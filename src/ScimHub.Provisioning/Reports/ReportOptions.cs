@@ -1,0 +1,22 @@
+namespace ScimHub.Provisioning.Reports;
+
+/// <summary>The <c>Reports</c> configuration section (environment: <c>Reports__RetentionDays</c>, ...).</summary>
+public sealed class ReportOptions
+{
+    public const string Section = "Reports";
+
+    /// <summary>
+    /// Whether provisioning events are recorded (default). Turning it off loses the audit trail; it exists to measure
+    /// what recording costs (bench/run --events off).
+    /// </summary>
+    public bool Record { get; set; } = true;
+
+    /// <summary>Events older than this many days are purged.</summary>
+    public int RetentionDays { get; set; } = 90;
+
+    /// <summary>How often the purge runs.</summary>
+    public int PurgeIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Events deleted per purge transaction: small enough that provisioning writes never wait long behind one.</summary>
+    public int PurgeBatchSize { get; set; } = 1000;
+}

@@ -1,0 +1,23 @@
+using ScimHub.Provisioning.Reports;
+
+namespace ScimHub.Server;
+
+/// <summary>
+/// Every request gets a correlation id, returned in <c>X-Correlation-Id</c>: the provisioning events it causes carry
+/// it, and so does the log line of an internal error. Searching the report for it shows everything one request did.
+/// </summary>
+internal static class CorrelationIds
+{
+    public const string Header = "X-Correlation-Id";
+    private const string ItemKey = "ScimHub.CorrelationId";
+
+    public static IApplicationBuilder UseCorrelationIds(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var id = EventContext.NewCorrelationId(TimeProvider.System);
+        context.Items[ItemKey] = id;
+        context.Response.Headers[Header] = id;
+        return next(context);
+    });
+
+    public static string Of(HttpContext context) => context.Items[ItemKey] as string ?? context.TraceIdentifier;
+}
