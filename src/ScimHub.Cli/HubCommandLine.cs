@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Data.Common;
-using ScimHub.Provisioning.Apps;
-using ScimHub.Provisioning.Directories;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Cli;
@@ -177,6 +176,8 @@ public static class HubCommandLine
             },
             new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
             new Command("db", "The hub's database.") { migrate },
+            ReportCommands.Create(OpenAsync, output),
+            new Command("admin", "The admin REST API (/api).") { AdminCommands.Create(OpenAsync, output, error) },
         };
         root.Options.Add(dataFolder);
         root.Options.Add(provider);
@@ -187,6 +188,11 @@ public static class HubCommandLine
         try
         {
             return await root.Parse(args).InvokeAsync(configuration);
+        }
+        catch (ReportQueryException exception)
+        {
+            await error.WriteLineAsync($"scimhub: --{Options.Kebab(exception.Field)}: {exception.Message}");
+            return 2;
         }
         catch (Exception exception) when (exception is InvalidOperationException or DbException or ArgumentException)
         {
@@ -206,22 +212,5 @@ public static class HubCommandLine
     {
         await error.WriteLineAsync($"No app with id '{id}'. See: scimhub apps list");
         return 2;
-    }
-
-    /// <summary>The use cases on one database, migrated before use.</summary>
-    private sealed class Hub(HubDirectories directories, ProvisioningApps apps, string baseUrl)
-    {
-        public HubDirectories Directories => directories;
-
-        public ProvisioningApps Apps => apps;
-
-        public string ScimBaseUrl(string appId) => $"{baseUrl.TrimEnd('/')}/scim/{appId}/v2";
-
-        public static async Task<Hub> StartAsync(StorageOptions storage, string baseUrl, CancellationToken cancellationToken)
-        {
-            var database = new Database(storage);
-            await new Migrator(database, TimeProvider.System).MigrateAsync(cancellationToken);
-            return new Hub(new HubDirectories(database, TimeProvider.System), new ProvisioningApps(database, TimeProvider.System), baseUrl);
-        }
     }
 }

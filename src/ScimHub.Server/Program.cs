@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using OpenTelemetry.Metrics;
+using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Groups;
@@ -8,8 +9,10 @@ using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 using ScimHub.Provisioning.Users;
 using ScimHub.Server;
+using ScimHub.Server.Admin;
 using ScimHub.Server.Auth;
 using ScimHub.Server.Errors;
+using ScimHub.Server.Reports;
 using ScimHub.Server.Scim;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +34,11 @@ builder.Services.AddSingleton<ListCache>();
 builder.Services.AddSingleton(builder.Configuration.GetSection(ReportOptions.Section).Get<ReportOptions>() ?? new ReportOptions());
 builder.Services.AddSingleton<EventRecorder>();
 builder.Services.AddSingleton<RejectedRequests>();
+builder.Services.AddSingleton<ProvisioningReports>();
+builder.Services.AddSingleton<EventRetention>();
+builder.Services.AddHostedService<EventRetentionService>();
+builder.Services.AddSingleton<AdminKeys>();
+builder.Services.AddSingleton<AdminKeyFilter>();
 builder.Services.AddSingleton<DirectoryUsers>();
 builder.Services.AddSingleton<DirectoryGroups>();
 builder.Services.AddSingleton<BearerTokenFilter>();
@@ -78,6 +86,11 @@ scim.MapScimUsers()
     .MapScimDiscovery()
     .MapScimBulk()
     .MapScimRoot();
+
+// The admin REST API: admin keys only (scimhub admin keys create), ProblemDetails errors.
+app.MapGroup("/api")
+    .AddEndpointFilter<AdminKeyFilter>()
+    .MapReports();
 
 await app.RunAsync();
 

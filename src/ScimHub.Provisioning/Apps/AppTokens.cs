@@ -11,7 +11,7 @@ public static class AppTokens
 {
     private const string Prefix = "scimhub_";
 
-    public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewToken(string prefix = Prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using ScimHub.Core.Errors;
+using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Server.Errors;
@@ -19,6 +20,13 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
             return true;
         }
 
+        if (exception is ReportQueryException invalid)
+        {
+            // The admin API answers in ProblemDetails, naming the field it could not use.
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }, detail: invalid.Message).ExecuteAsync(httpContext);
+            return true;
+        }
+
         var error = Describe(exception, database, httpContext);
         switch (exception)
         {
@@ -34,6 +42,12 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
         {
             // Identity providers retry a 503 that says when (Entra honours Retry-After); nothing was written.
             httpContext.Response.Headers.RetryAfter = "5";
+        }
+
+        if (httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            await Results.Problem(statusCode: error.Status, detail: error.Detail).ExecuteAsync(httpContext);
+            return true;
         }
 
         await ScimErrorBody.WriteAsync(httpContext, error.Status, error.ScimType, error.Detail);

@@ -1,0 +1,30 @@
+using ScimHub.Provisioning.Admin;
+using ScimHub.Provisioning.Apps;
+using ScimHub.Provisioning.Directories;
+using ScimHub.Provisioning.Reports;
+using ScimHub.Provisioning.Storage;
+
+namespace ScimHub.Cli;
+
+/// <summary>The use cases on one database, migrated before use: what every command works with.</summary>
+internal sealed class Hub(Database database, string baseUrl)
+{
+    public HubDirectories Directories { get; } = new(database, TimeProvider.System);
+
+    public ProvisioningApps Apps { get; } = new(database, TimeProvider.System);
+
+    public ProvisioningReports Reports { get; } = new(database);
+
+    public AdminKeys AdminKeys { get; } = new(database, TimeProvider.System);
+
+    public EventRetention Retention(int retentionDays) => new(database, new ReportOptions { RetentionDays = retentionDays }, TimeProvider.System);
+
+    public string ScimBaseUrl(string appId) => $"{baseUrl.TrimEnd('/')}/scim/{appId}/v2";
+
+    public static async Task<Hub> StartAsync(StorageOptions storage, string baseUrl, CancellationToken cancellationToken)
+    {
+        var database = new Database(storage);
+        await new Migrator(database, TimeProvider.System).MigrateAsync(cancellationToken);
+        return new Hub(database, baseUrl);
+    }
+}
