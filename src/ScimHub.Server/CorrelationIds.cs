@@ -15,7 +15,12 @@ internal static class CorrelationIds
     {
         var id = EventContext.NewCorrelationId(TimeProvider.System);
         context.Items[ItemKey] = id;
-        context.Response.Headers[Header] = id;
+        // Set when the response starts, so that error responses (whose headers the exception handler clears) carry it too.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = id;
+            return Task.CompletedTask;
+        });
         return next(context);
     });
 

@@ -29,6 +29,13 @@ public sealed class ProvisioningReports(Database database)
     /// <summary>Events matching the query, newest first.</summary>
     public async Task<ReportPage> SearchAsync(ReportQuery query, CancellationToken cancellationToken)
     {
+        var (sql, args) = SearchCommand(query);
+        return await PageAsync(sql, args, query.Limit, cancellationToken);
+    }
+
+    /// <summary>The SQL of a search page (before its LIMIT), and its parameters.</summary>
+    internal static (string Sql, DynamicParameters Args) SearchCommand(ReportQuery query)
+    {
         ArgumentNullException.ThrowIfNull(query);
         var (where, args) = Where(query, UserMatch(query));
         if (query.After is { } after)
@@ -38,7 +45,7 @@ public sealed class ProvisioningReports(Database database)
             args.Add("afterId", after.Id);
         }
 
-        return await PageAsync($"SELECT {Columns} FROM provisioning_events e WHERE {string.Join(" AND ", where)} ORDER BY e.occurred_at DESC, e.id DESC", args, query.Limit, cancellationToken);
+        return ($"SELECT {Columns} FROM provisioning_events e WHERE {string.Join(" AND ", where)} ORDER BY e.occurred_at DESC, e.id DESC", args);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal sealed class EventRetentionService(EventRetention retention, ReportOpti
         try
         {
             var purged = await retention.PurgeAsync(cutoff, stoppingToken);
-            if (logger.IsEnabled(LogLevel.Information))
+            if (purged > 0 && logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation("Retention purge: deleted {Count} provisioning events older than {Cutoff:O} (Reports:RetentionDays = {Days}).", purged, cutoff, options.RetentionDays);
             }
