@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using ScimHub.Provisioning.Reports;
+
+namespace ScimHub.Tests.Reports;
+
+public sealed class AttributeChangesTests
+{
+    private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
+
+    private static List<(string Attribute, string? Old, string? New)> Changes(string? before, string? after) =>
+        AttributeChanges.Between(before is null ? null : Json(before), after is null ? null : Json(after))
+            .Select(c => ((string)c!["attribute"]!, c["old"]?.ToJsonString(), c["new"]?.ToJsonString())).ToList();
+
+    [Fact]
+    public void Complex_attributes_and_extensions_are_compared_sub_attribute_by_sub_attribute()
+    {
+        var changes = Changes(
+            """{ "name": { "givenName": "Ann", "familyName": "Lee" }, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "Sales", "manager": { "value": "m1" } } }""",
+            """{ "name": { "givenName": "Anne", "familyName": "Lee" }, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "Sales", "manager": { "value": "m2" } } }""");
+
+        Assert.Equal(
+            [("name.givenName", "\"Ann\"", "\"Anne\""), ("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value", "\"m1\"", "\"m2\"")],
+            changes);
+    }
+
+    [Fact]
+    public void Multi_valued_attributes_are_compared_as_a_whole_and_removals_have_no_new_value()
+    {
+        var changes = Changes(
+            """{ "emails": [{ "value": "a@x" }], "title": "T" }""",
+            """{ "emails": [{ "value": "b@x" }] }""");
+
+        Assert.Equal([("emails", """[{"value":"a@x"}]""", """[{"value":"b@x"}]"""), ("title", "\"T\"", null)], changes);
+    }
+
+    [Fact]
+    public void A_create_lists_every_attribute_as_new_without_secrets_or_derived_ones()
+    {
+        var changes = Changes(null, """{ "schemas": ["s"], "userName": "u", "password": "p", "groups": [], "name": { "givenName": "G" } }""");
+
+        Assert.Equal([("userName", null, "\"u\""), ("name.givenName", null, "\"G\"")], changes);
+    }
+
+    [Fact]
+    public void A_huge_value_is_recorded_as_its_size_only()
+    {
+        var big = new string('x', AttributeChanges.MaxValueLength + 10);
+
+        var change = Assert.Single(Changes("""{ "title": "a" }""", $$"""{ "title": "{{big}}" }"""));
+
+        Assert.Contains("characters, not recorded", change.New, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identical_versions_have_no_changes() =>
+        Assert.Empty(Changes("""{ "userName": "u", "name": { "givenName": "G" } }""", """{ "userName": "u", "name": { "givenName": "G" } }"""));
+}
