@@ -1,11 +1,14 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using ScimHub.Cli;
 using ScimHub.Tests.Support;
 
 namespace ScimHub.Tests.EndToEnd;
 
 /// <summary>
 /// The whole flow as an admin and Entra ID drive it: the CLI creates the app, a real hub process serves it, Entra's
-/// cycle runs over HTTP, the process is killed with SIGKILL, and every acknowledged write is there after a restart.
+/// cycle runs over HTTP, the process is killed with SIGKILL, and every acknowledged write is there after a restart,
+/// with its provisioning event (read back with `scimhub reports search`).
 /// </summary>
 public sealed class EntraCycleAcrossACrashTests : IAsyncLifetime
 {
@@ -63,5 +66,17 @@ public sealed class EntraCycleAcrossACrashTests : IAsyncLifetime
             Assert.Equal(acknowledged.Count, group.Body!["members"]!.AsArray().Count);
             Assert.False(disabled.Body!["active"]!.GetValue<bool>());
         }
+
+        // Each acknowledged change has its provisioning event, and no event is there without its change.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await HubCommandLine.RunAsync(["reports", "search", "--app", "Microsoft Entra ID", "--format", "json", .. store.CliArguments], output, error);
+        Assert.True(code == 0, error.ToString());
+        var events = JsonNode.Parse(output.ToString())!.AsArray().Select(e => e!).ToList();
+        Assert.Equal(acknowledged.Order(), events.Where(e => (string?)e["operation"] == "create" && (string?)e["resourceType"] == "User").Select(e => (string)e["resourceId"]!).Order());
+        var memberAdd = Assert.Single(events, e => (string?)e["operation"] == "member-add");
+        Assert.Equal(acknowledged.Order(), memberAdd["changes"]![0]!["new"]!.AsArray().Select(m => (string)m!["value"]!).Order());
+        Assert.Equal(disabledId, (string?)Assert.Single(events, e => (string?)e["operation"] == "deactivate")["resourceId"]);
+        Assert.Equal(acknowledged.Count + 3, events.Count);
     }
 }
