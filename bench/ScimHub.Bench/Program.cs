@@ -5,7 +5,7 @@ using Npgsql;
 using ScimHub.Bench;
 using ScimHub.Cli;
 
-// bench/run [--users N] [--provider Sqlite|Postgres --connection-string <admin connection string>]
+// bench/run [--users N] [--provider Sqlite|Postgres --connection-string <admin connection string>] [--events on|off]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "", StringComparer.OrdinalIgnoreCase);
 var users = int.Parse(options.GetValueOrDefault("users", "100000"), CultureInfo.InvariantCulture);
@@ -14,6 +14,8 @@ var bigGroup = Math.Min(users, int.Parse(options.GetValueOrDefault("big-group", 
 var groups = int.Parse(options.GetValueOrDefault("groups", "20"), CultureInfo.InvariantCulture);
 var groupSize = Math.Min(users, int.Parse(options.GetValueOrDefault("group-size", "1000"), CultureInfo.InvariantCulture));
 var run = Guid.NewGuid().ToString("N")[..8];
+// --events off: the hub records no provisioning events (Reports:Record=false), to measure what recording costs.
+var events = !options.GetValueOrDefault("events", "on").Equals("off", StringComparison.OrdinalIgnoreCase);
 
 // A store of the run's own: a temp SQLite folder, or a fresh PostgreSQL database.
 var storage = new Dictionary<string, string>();
@@ -34,6 +36,11 @@ if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
 else
 {
     storage["Storage__DataFolder"] = dataFolder;
+}
+
+if (!events)
+{
+    storage["Reports__Record"] = "false";
 }
 
 var report = new List<string>();
@@ -75,7 +82,7 @@ try
             $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling:P1} of hello ({ceiling:N0} req/s)"));
     }
 
-    Report($"ScimHub bench: {users:N0} users on {provider}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
+    Report($"ScimHub bench: {users:N0} users on {provider}, provisioning events {(events ? "on" : "off")}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
 
     // 1. provision: the first tenth at concurrency 8, the rest at 32.
     var ids = new string[users];
@@ -169,7 +176,39 @@ try
 
     Report(string.Create(CultureInfo.InvariantCulture, $"{"full list scan, count=100",-28} {scan.Elapsed.TotalSeconds,10:F1} s         saw {seen.Count:N0} of {users:N0} users, {pageErrors} errors/duplicates"));
 
-    // 6. footprint.
+    // 6. the Provisioning Report over everything above (N creates, patches, member changes): one user's timeline, and
+    // the newest page of one app in the last 24 hours, as an admin asks them.
+    if (events)
+    {
+        using var keyOutput = new StringWriter();
+        if (await HubCommandLine.RunAsync(["admin", "keys", "create", "--name", "bench", .. cli], keyOutput, Console.Error) != 0)
+        {
+            throw new InvalidOperationException("admin keys create failed");
+        }
+
+        var adminKey = keyOutput.ToString().Split('\n').Single(l => l.StartsWith("Admin key:", StringComparison.Ordinal))[10..].Trim();
+        using var adminLoad = new LoadGenerator(hub.BaseAddress, adminKey);
+        var reportQueries = Math.Min(5000, Math.Max(1000, users / 20));
+        var empty = 0;
+        async Task CountEmptyAsync(HttpResponseMessage r)
+        {
+            using var body = await JsonDocument.ParseAsync(await r.Content.ReadAsStreamAsync());
+            if (body.RootElement.GetProperty("events").GetArrayLength() == 0)
+            {
+                Interlocked.Increment(ref empty);
+            }
+        }
+
+        ceiling8 = await CeilingAsync(8);
+        var timeline = await adminLoad.RunAsync(reportQueries, 8, i => new HttpRequestMessage(HttpMethod.Get,
+            $"/api/reports/provisioning/timeline?user={Uri.EscapeDataString(EntraRequests.UserName(run, random.Next(users)))}"), (_, r) => CountEmptyAsync(r));
+        Line("report: user timeline c8", "req/s", timeline with { Errors = timeline.Errors + empty }, ceiling8);
+        empty = 0;
+        var newest = await adminLoad.RunAsync(reportQueries, 8, _ => new HttpRequestMessage(HttpMethod.Get, "/api/reports/provisioning?app=Bench&since=24h&limit=50"), (_, r) => CountEmptyAsync(r));
+        Line("report: newest 50, app+24h c8", "req/s", newest with { Errors = newest.Errors + empty }, ceiling8);
+    }
+
+    // 7. footprint.
     var bytes = database is null
         ? Directory.EnumerateFiles(dataFolder).Sum(f => new FileInfo(f).Length)
         : await new NpgsqlConnection(storage["Storage__ConnectionString"]).ExecuteScalarAsync<long>("SELECT pg_database_size(current_database())");

@@ -21,38 +21,22 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
             return;
         }
 
+        var row = new EventRow(
+            Timestamps.Format(at), context.App.DirectoryId, context.App.AppId, context.App.AppName, context.App.AppName.ToLowerInvariant(), context.Direction,
+            draft.Operation, draft.Outcome, draft.ResourceType, draft.ResourceId, draft.Subject, draft.Email, draft.ExternalId,
+            draft.Changes is { Count: > 0 } ? draft.Changes.ToJsonString(ScimJsonOptions.Output) : null,
+            draft.ErrorStatus, draft.ErrorScimType, draft.ErrorDetail, context.CorrelationId, draft.Identifiers);
+        if (write.CanDefer)
+        {
+            // SQLite: inserted with the other events of the group-commit batch, just before its COMMIT.
+            write.Defer(SqliteEventBatch.Instance, row);
+            return;
+        }
+
         var (connection, transaction) = (write.Connection, write.Transaction);
         var id = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO provisioning_events (occurred_at, directory_id, app_id, app_name, app_name_key, direction, operation, outcome, resource_type,
-                resource_id, subject, email, external_id, changes, error_status, error_scim_type, error_detail, correlation_id)
-            VALUES (@at, @DirectoryId, @AppId, @AppName, @appNameKey, @Direction, @Operation, @Outcome, @ResourceType,
-                @ResourceId, @Subject, @Email, @ExternalId, @changes, @ErrorStatus, @ErrorScimType, @ErrorDetail, @CorrelationId)
-            RETURNING id
-            """,
-            new
-            {
-                at = Timestamps.Format(at),
-                context.App.DirectoryId,
-                context.App.AppId,
-                context.App.AppName,
-                appNameKey = context.App.AppName.ToLowerInvariant(),
-                context.Direction,
-                draft.Operation,
-                draft.Outcome,
-                draft.ResourceType,
-                draft.ResourceId,
-                draft.Subject,
-                draft.Email,
-                draft.ExternalId,
-                changes = draft.Changes is { Count: > 0 } ? draft.Changes.ToJsonString(ScimJsonOptions.Output) : null,
-                draft.ErrorStatus,
-                draft.ErrorScimType,
-                draft.ErrorDetail,
-                context.CorrelationId,
-            },
-            transaction);
-        if (draft.Identifiers.Count > 0)
+            $"INSERT INTO provisioning_events ({EventRow.Columns}) VALUES ({EventRow.Parameters}) RETURNING id", row, transaction);
+        if (row.Identifiers.Count > 0)
         {
             await connection.ExecuteAsync(
                 $"""
@@ -60,7 +44,7 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
                 SELECT k.value, @id FROM ({database.Dialect.ListValues("@keys")}) AS k WHERE true
                 ON CONFLICT (identifier_key, event_id) DO NOTHING
                 """,
-                new { id, keys = database.Dialect.ListParameter(draft.Identifiers) }, transaction);
+                new { id, keys = database.Dialect.ListParameter(row.Identifiers) }, transaction);
         }
     }
 

@@ -19,6 +19,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
     private SqliteConnection? connection;
     private SqliteTransaction? batch;
     private TaskCompletionSource? batchDone;
+    private readonly List<(BatchedInsert Target, object Row)> batchRows = [];
     private int batchSize;
     private int waiting;
 
@@ -49,6 +50,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
                 batch = connection.BeginTransaction(deferred: false);
                 batchDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 batchSize = 0;
+                batchRows.Clear();
             }
 
             batch.Save(Savepoint);
@@ -63,8 +65,11 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         }
     }
 
-    /// <summary>Keeps the writer's work, leaves the slot, and waits until the batch holding it is committed.</summary>
-    public async Task CommitAsync()
+    /// <summary>
+    /// Keeps the writer's work (and its deferred rows, inserted before the batch commits), leaves the slot, and waits
+    /// until the batch holding it is committed.
+    /// </summary>
+    public async Task CommitAsync(IReadOnlyList<(BatchedInsert Target, object Row)>? deferred = null)
     {
         Task durable;
         var commitNow = false;
@@ -72,6 +77,11 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         {
             batch!.Release(Savepoint);
             batchSize++;
+            if (deferred is not null)
+            {
+                batchRows.AddRange(deferred);
+            }
+
             durable = batchDone!.Task;
             commitNow = Volatile.Read(ref waiting) == 0 || batchSize >= MaxBatch;
             if (commitNow)
@@ -169,15 +179,41 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
     private void CommitBatch()
     {
         var done = batchDone!;
+        FlushRows();
         batch!.Commit();
         batch.Dispose();
         batch = null;
         done.TrySetResult();
     }
 
+    /// <summary>The batch's deferred rows, one flush per target, in the order their writers committed.</summary>
+    private void FlushRows()
+    {
+        if (batchRows.Count == 0)
+        {
+            return;
+        }
+
+        var rows = batchRows.ToList();
+        batchRows.Clear();
+        try
+        {
+            foreach (var group in rows.GroupBy(r => r.Target))
+            {
+                group.Key.Flush(connection!, batch!, group.Select(r => r.Row).ToList());
+            }
+        }
+        catch (Exception exception) when (exception is not (SqliteException or InvalidOperationException))
+        {
+            // Callers fail the whole batch on these two; anything else must do the same, never leave it half open.
+            throw new InvalidOperationException("Inserting the batch's deferred rows failed.", exception);
+        }
+    }
+
     /// <summary>Every writer of the batch learns that its write is not durable; the batch and connection are dropped.</summary>
     private void FailBatch(Exception exception)
     {
+        batchRows.Clear();
         var failed = batchDone;
         batchDone = null;
         failed?.TrySetException(exception);

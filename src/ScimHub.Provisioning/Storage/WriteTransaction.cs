@@ -10,6 +10,7 @@ namespace ScimHub.Provisioning.Storage;
 public sealed class WriteTransaction : IAsyncDisposable
 {
     private readonly SqliteWriter? writer;
+    private List<(BatchedInsert Target, object Row)>? deferred;
     private bool committed;
 
     internal WriteTransaction(DbConnection connection, DbTransaction transaction, SqliteWriter? writer)
@@ -23,6 +24,20 @@ public sealed class WriteTransaction : IAsyncDisposable
 
     public DbTransaction Transaction { get; }
 
+    /// <summary>True on SQLite: rows may be handed to <see cref="Defer"/> and are inserted with the batch.</summary>
+    internal bool CanDefer => writer is not null;
+
+    /// <summary>A row inserted together with other writers' rows just before the batch commits; kept only if this write commits.</summary>
+    internal void Defer(BatchedInsert target, object row)
+    {
+        if (writer is null)
+        {
+            throw new InvalidOperationException("Only SQLite writes are batched.");
+        }
+
+        (deferred ??= []).Add((target, row));
+    }
+
     /// <summary>Commits; returns once the write is durable.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +48,7 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         else
         {
-            await writer.CommitAsync();
+            await writer.CommitAsync(deferred);
         }
     }
 
