@@ -33,7 +33,7 @@ public sealed record EventDraft(string Operation, string Outcome, string Resourc
 
     public string? ErrorDetail { get; init; }
 
-    /// <summary>Lower-cased search keys: hub id, userName (old and new), emails, externalId; group name; members.</summary>
+    /// <summary>Lower-cased search keys: hub id, userName (old and new), emails, externalId; group name; members' hub ids.</summary>
     public IReadOnlyCollection<string> Identifiers { get; init; } = [];
 
     /// <summary>A user event; <paramref name="before"/> is the previous version (its identifiers stay searchable after a rename).</summary>
@@ -58,7 +58,10 @@ public sealed record EventDraft(string Operation, string Outcome, string Resourc
             Identifiers = Keys([id, Text(attributes?["displayName"]), Text(before?["displayName"]), Text(attributes?["externalId"])]),
         };
 
-    /// <summary>Members added to or removed from a group: one event per change of a request, naming every member.</summary>
+    /// <summary>
+    /// Members added to or removed from a group: one event per change of a request. Its identifiers are the members'
+    /// hub ids (a search by userName reaches them through the user's own events, see ProvisioningReports).
+    /// </summary>
     public static EventDraft ForMembers(string operation, string groupId, JsonObject group, IReadOnlyList<MemberRef> members)
     {
         var listed = new JsonArray(members.Take(MaxListedMembers).Select(m =>
@@ -81,7 +84,7 @@ public sealed record EventDraft(string Operation, string Outcome, string Resourc
         return groupEvent with
         {
             Changes = [change],
-            Identifiers = Keys([.. groupEvent.Identifiers, .. members.SelectMany(m => new[] { m.Id, m.Display })]),
+            Identifiers = Keys([.. groupEvent.Identifiers, .. members.Select(m => m.Id)]),
         };
     }
 

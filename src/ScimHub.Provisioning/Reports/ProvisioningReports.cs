@@ -168,11 +168,30 @@ public sealed class ProvisioningReports(Database database)
         return (where, args);
     }
 
-    private static string? UserMatch(ReportQuery query) => query.User is null
-        ? null
-        : query.ExactUser
-            ? "e.id IN (SELECT event_id FROM provisioning_event_identifiers WHERE identifier_key = @userKey)"
-            : "e.id IN (SELECT event_id FROM provisioning_event_identifiers WHERE identifier_key >= @userKey AND identifier_key < @userKeyEnd)";
+    /// <summary>
+    /// Events naming an identifier that matches (exactly, or as a prefix), and events naming the hub id of a user whose
+    /// events match: a member-add records the member's hub id only, and is still found by the member's userName.
+    /// </summary>
+    private static string? UserMatch(ReportQuery query)
+    {
+        if (query.User is null)
+        {
+            return null;
+        }
+
+        string Match(string alias) => query.ExactUser
+            ? $"{alias}.identifier_key = @userKey"
+            : $"{alias}.identifier_key >= @userKey AND {alias}.identifier_key < @userKeyEnd";
+        return $"""
+            e.id IN (
+                SELECT i.event_id FROM provisioning_event_identifiers i WHERE {Match("i")}
+                UNION
+                SELECT m.event_id FROM provisioning_event_identifiers m
+                WHERE m.identifier_key IN (
+                    SELECT lower(u.resource_id) FROM provisioning_event_identifiers k JOIN provisioning_events u ON u.id = k.event_id
+                    WHERE {Match("k")} AND u.resource_type = 'User' AND u.resource_id IS NOT NULL))
+            """;
+    }
 
     /// <summary>
     /// The smallest string above every string that starts with <paramref name="prefix"/> (in code point order, the

@@ -26,15 +26,15 @@ CREATE INDEX ix_provisioning_events_time ON provisioning_events (occurred_at, id
 CREATE INDEX ix_provisioning_events_app ON provisioning_events (app_name_key, occurred_at, id);
 CREATE INDEX ix_provisioning_events_outcome ON provisioning_events (outcome, occurred_at, id);
 
--- The end-user identifiers of each event (hub id, userName, emails, externalId; group names; members), lower-cased,
--- so that "alice" finds alice@contoso.com by exact or prefix match through an index. COLLATE "C": code point order,
+-- The end-user identifiers of each event (hub id, userName, emails, externalId; group name; members' hub ids),
+-- lower-cased, so that "alice" finds alice@contoso.com by exact or prefix match through an index. No index by event:
+-- the retention purge sweeps rows of purged events in key order instead (one b-tree per row on the write path). COLLATE "C": code point order,
 -- so that a prefix is a range of the index.
 CREATE TABLE provisioning_event_identifiers (
     identifier_key text COLLATE "C" NOT NULL,
     event_id       bigint NOT NULL,
     PRIMARY KEY (identifier_key, event_id)
 );
-CREATE INDEX ix_provisioning_event_identifiers_event ON provisioning_event_identifiers (event_id);
 
 -- Keys for the admin REST API (created with `scimhub admin keys create`), stored as SHA-256 like app tokens.
 CREATE TABLE admin_keys (
