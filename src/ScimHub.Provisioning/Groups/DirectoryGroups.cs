@@ -28,6 +28,8 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
         attributes.Remove("members");
         var now = time.GetUtcNow();
         var group = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
+        var columns = Columns(directoryId, group);
+        var created = EventRecorder.Prepare(context, EventDraft.ForGroup(EventOperations.Create, group.Id, attributes) with { Changes = AttributeChanges.Between(null, attributes) }, now);
 
         await using (var write = await database.BeginAsync(cancellationToken))
         {
@@ -37,9 +39,9 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
                 INSERT INTO groups (directory_id, id, display_name, display_name_key, external_id, resource, created, last_modified, version)
                 VALUES (@directoryId, @Id, @DisplayName, @DisplayNameKey, @ExternalId, @Resource, @Created, @LastModified, @Version)
                 """,
-                Columns(directoryId, group), transaction), attributes);
+                columns, transaction), attributes);
             var added = await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
-            await events.RecordAsync(write, context, EventDraft.ForGroup(EventOperations.Create, group.Id, attributes) with { Changes = AttributeChanges.Between(null, attributes) }, now);
+            await events.RecordAsync(write, created);
             await RecordMembersAsync(write, context, group, new MembershipDelta(added, []), now);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
@@ -92,16 +94,14 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var now = time.GetUtcNow();
-            var args = new { directoryId, id, now = Timestamps.Format(now) };
-            // Groups that held this group as a member change too.
-            await connection.ExecuteAsync(
-                """
-                UPDATE groups SET version = version + 1, last_modified = @now
-                WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @id)
-                """, args, transaction);
-            await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
-            await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", args, transaction);
+            // Groups that held this group as a member change too, each with its member-remove event.
+            var left = await GroupMembership.LeaveAllAsync(connection, transaction, directoryId, id, now);
+            await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", new { directoryId, id }, transaction);
             await events.RecordAsync(write, context, EventDraft.ForGroup(EventOperations.Delete, id, current.Attributes), now);
+            foreach (var parent in left)
+            {
+                await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberRemove, parent.Id, parent.Attributes, [new MemberRef(id, (string?)current.Attributes["displayName"])]), now);
+            }
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }

@@ -128,6 +128,38 @@ internal static class GroupMembership
         return removed.Select(id => new MemberRef(id, names.GetValueOrDefault(id))).ToList();
     }
 
+    /// <summary>A group a deleted member left: its id and what its events name it by.</summary>
+    public sealed record LeftGroup(string Id, string DisplayName, string? ExternalId)
+    {
+        public System.Text.Json.Nodes.JsonObject Attributes => new() { ["displayName"] = DisplayName, ["externalId"] = ExternalId };
+    }
+
+    /// <summary>
+    /// Removes a member that is being deleted from every group it belongs to: those groups change (version, time),
+    /// and the caller records a member-remove event for each.
+    /// </summary>
+    public static async Task<IReadOnlyList<LeftGroup>> LeaveAllAsync(DbConnection connection, DbTransaction transaction, string directoryId, string memberId, DateTimeOffset now)
+    {
+        var args = new { directoryId, memberId, now = Timestamps.Format(now) };
+        var left = (await connection.QueryAsync<LeftGroup>(
+            """
+            SELECT id AS Id, display_name AS DisplayName, external_id AS ExternalId FROM groups
+            WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId)
+            ORDER BY display_name_key
+            """, args, transaction)).ToList();
+        if (left.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE groups SET version = version + 1, last_modified = @now
+                WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId)
+                """, args, transaction);
+            await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId", args, transaction);
+        }
+
+        return left;
+    }
+
     /// <summary>
     /// Before a user or group is deleted: locks the groups it belongs to (PostgreSQL), in the order a membership
     /// PATCH takes its locks (group first, then member), so that a delete racing a re-add waits instead of deadlocking.

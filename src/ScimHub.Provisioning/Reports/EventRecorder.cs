@@ -11,21 +11,29 @@ namespace ScimHub.Provisioning.Reports;
 /// </summary>
 public sealed class EventRecorder(Database database, ReportOptions options, TimeProvider time)
 {
-    public async Task RecordAsync(WriteTransaction write, EventContext context, EventDraft draft, DateTimeOffset at)
+    public Task RecordAsync(WriteTransaction write, EventContext context, EventDraft draft, DateTimeOffset at) =>
+        RecordAsync(write, Prepare(context, draft, at));
+
+    /// <summary>The row of an event, built (changes serialised) before the write slot is taken, where that can be done.</summary>
+    internal static EventRow Prepare(EventContext context, EventDraft draft, DateTimeOffset at)
     {
-        ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(draft);
+        return new EventRow(
+            Timestamps.Format(at), context.App.DirectoryId, context.App.AppId, context.App.AppName, context.App.AppName.ToLowerInvariant(), context.Direction,
+            draft.Operation, draft.Outcome, draft.ResourceType, draft.ResourceId, draft.Subject, draft.Email, draft.ExternalId,
+            draft.Changes is { Count: > 0 } ? draft.Changes.ToJsonString(ScimJsonOptions.Output) : null,
+            draft.ErrorStatus, draft.ErrorScimType, draft.ErrorDetail, context.CorrelationId, draft.Identifiers);
+    }
+
+    internal async Task RecordAsync(WriteTransaction write, EventRow row)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         if (!options.Record)
         {
             return;
         }
 
-        var row = new EventRow(
-            Timestamps.Format(at), context.App.DirectoryId, context.App.AppId, context.App.AppName, context.App.AppName.ToLowerInvariant(), context.Direction,
-            draft.Operation, draft.Outcome, draft.ResourceType, draft.ResourceId, draft.Subject, draft.Email, draft.ExternalId,
-            draft.Changes is { Count: > 0 } ? draft.Changes.ToJsonString(ScimJsonOptions.Output) : null,
-            draft.ErrorStatus, draft.ErrorScimType, draft.ErrorDetail, context.CorrelationId, draft.Identifiers);
         if (write.CanDefer)
         {
             // SQLite: inserted with the other events of the group-commit batch, just before its COMMIT.

@@ -26,6 +26,9 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
         var now = time.GetUtcNow();
         var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
+        // Everything that does not need the database is done before the write slot is taken: writers queue for it.
+        var columns = Columns(directoryId, user);
+        var created = EventRecorder.Prepare(context, EventDraft.ForUser(EventOperations.Create, user.Id, attributes) with { Changes = AttributeChanges.Between(null, attributes) }, now);
 
         await using (var write = await database.BeginAsync(cancellationToken))
         {
@@ -35,9 +38,9 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
                 INSERT INTO users (directory_id, id, user_name, user_name_key, external_id, display_name, display_name_key, active, resource, created, last_modified, version)
                 VALUES (@directoryId, @Id, @UserName, @UserNameKey, @ExternalId, @DisplayName, @DisplayNameKey, @Active, @Resource, @Created, @LastModified, @Version)
                 """,
-                Columns(directoryId, user), transaction), attributes);
+                columns, transaction), attributes);
             await WriteEmailsAsync(connection, transaction, directoryId, user);
-            await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Create, user.Id, attributes) with { Changes = AttributeChanges.Between(null, attributes) }, now);
+            await events.RecordAsync(write, created);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
@@ -94,16 +97,14 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var now = time.GetUtcNow();
-            var args = new { directoryId, id, now = Timestamps.Format(now) };
-            // The groups the user leaves change too.
-            await connection.ExecuteAsync(
-                """
-                UPDATE groups SET version = version + 1, last_modified = @now
-                WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @id)
-                """, args, transaction);
-            await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @id", args, transaction);
-            await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", args, transaction);
+            // The groups the user leaves change too, each with its member-remove event.
+            var left = await GroupMembership.LeaveAllAsync(connection, transaction, directoryId, id, now);
+            await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", new { directoryId, id }, transaction);
             await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Delete, id, current.Attributes), now);
+            foreach (var group in left)
+            {
+                await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberRemove, group.Id, group.Attributes, [new MemberRef(id, (string?)current.Attributes["userName"])]), now);
+            }
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }
