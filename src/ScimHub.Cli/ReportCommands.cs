@@ -103,7 +103,7 @@ internal static class ReportCommands
         var purge = new Command("purge", "Delete events older than the retention period now (the server also does it every hour).") { olderThan };
         purge.SetAction(async (parse, ct) =>
         {
-            var age = ReportQuery.Duration(parse.GetValue(olderThan)!);
+            var age = ReportQuery.Duration(parse.GetValue(olderThan)!, "olderThan");
             var hub = await openAsync(parse, ct);
             var cutoff = DateTimeOffset.UtcNow - age;
             var purged = await hub.Retention((int)Math.Ceiling(age.TotalDays)).PurgeAsync(cutoff, ct);

@@ -41,7 +41,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
                 """,
                 columns, transaction), attributes);
             var added = await GroupMembership.AddAsync(connection, transaction, database.Dialect, directoryId, group.Id, memberIds);
-            await events.RecordAsync(write, created);
+            await events.RecordAsync(write, context, created);
             await RecordMembersAsync(write, context, group, new MembershipDelta(added, []), now);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);

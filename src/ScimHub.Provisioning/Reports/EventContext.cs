@@ -8,7 +8,14 @@ namespace ScimHub.Provisioning.Reports;
 /// </summary>
 public sealed record EventContext(AppIdentity App, string CorrelationId, string Direction = EventDirections.Inbound)
 {
+    private int committed;
+
     public string DirectoryId => App.DirectoryId;
+
+    /// <summary>True once a change made under this context has committed: an error after that did not undo it.</summary>
+    public bool HasCommitted => Volatile.Read(ref committed) == 1;
+
+    internal void MarkCommitted() => Volatile.Write(ref committed, 1);
 
     /// <summary>A new correlation id: time-ordered, unique across nodes.</summary>
     public static string NewCorrelationId(TimeProvider time)

@@ -117,10 +117,16 @@ public sealed record EventDraft(string Operation, string Outcome, string Resourc
         return Text(preferred?["value"]);
     }
 
+    /// <summary>An identifier as it is stored and searched: trimmed, lower-cased, at most 256 characters.</summary>
+    public static string Key(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Truncated(value.Trim().ToLowerInvariant());
+    }
+
     private static string[] Keys(IEnumerable<string?> values) =>
         values.Where(v => !string.IsNullOrWhiteSpace(v))
-            .Select(v => v!.Trim().ToLowerInvariant())
-            .Select(Truncated)
+            .Select(v => Key(v!))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
 

@@ -12,7 +12,7 @@ namespace ScimHub.Provisioning.Reports;
 public sealed class EventRecorder(Database database, ReportOptions options, TimeProvider time)
 {
     public Task RecordAsync(WriteTransaction write, EventContext context, EventDraft draft, DateTimeOffset at) =>
-        RecordAsync(write, Prepare(context, draft, at));
+        RecordAsync(write, context, Prepare(context, draft, at));
 
     /// <summary>The row of an event, built (changes serialised) before the write slot is taken, where that can be done.</summary>
     internal static EventRow Prepare(EventContext context, EventDraft draft, DateTimeOffset at)
@@ -26,9 +26,10 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
             draft.ErrorStatus, draft.ErrorScimType, draft.ErrorDetail, context.CorrelationId, draft.Identifiers);
     }
 
-    internal async Task RecordAsync(WriteTransaction write, EventRow row)
+    internal async Task RecordAsync(WriteTransaction write, EventContext context, EventRow row)
     {
         ArgumentNullException.ThrowIfNull(write);
+        write.AfterCommit(context.MarkCommitted);
         if (!options.Record)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ScimHub.Provisioning.Storage;
 
@@ -12,16 +13,19 @@ internal sealed record EventRow(
 {
     public const string Columns =
         "occurred_at, directory_id, app_id, app_name, app_name_key, direction, operation, outcome, resource_type, resource_id, subject, email, external_id, " +
-        "changes, error_status, error_scim_type, error_detail, correlation_id";
+        "changes, error_status, error_scim_type, error_detail, correlation_id, identifier_keys";
 
     public const string Parameters =
         "@OccurredAt, @DirectoryId, @AppId, @AppName, @AppNameKey, @Direction, @Operation, @Outcome, @ResourceType, @ResourceId, @Subject, @Email, " +
-        "@ExternalId, @Changes, @ErrorStatus, @ErrorScimType, @ErrorDetail, @CorrelationId";
+        "@ExternalId, @Changes, @ErrorStatus, @ErrorScimType, @ErrorDetail, @CorrelationId, @IdentifierKeys";
+
+    /// <summary>The identifier keys as stored with the event (a JSON array), so that the purge can delete exactly them.</summary>
+    public string? IdentifierKeys => Identifiers.Count == 0 ? null : JsonSerializer.Serialize(Identifiers);
 
     public object?[] Values() =>
     [
         OccurredAt, DirectoryId, AppId, AppName, AppNameKey, Direction, Operation, Outcome, ResourceType, ResourceId, Subject, Email, ExternalId,
-        Changes, ErrorStatus, ErrorScimType, ErrorDetail, CorrelationId,
+        Changes, ErrorStatus, ErrorScimType, ErrorDetail, CorrelationId, IdentifierKeys,
     ];
 }
 

@@ -62,7 +62,7 @@ public sealed class ProvisioningReports(Database database)
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var key = query.User.ToLowerInvariant();
+        var key = EventDraft.Key(query.User);
         var hubIds = (await connection.QueryAsync<string>(
             """
             SELECT DISTINCT e.resource_id FROM provisioning_event_identifiers i JOIN provisioning_events e ON e.id = i.event_id
@@ -160,7 +160,7 @@ public sealed class ProvisioningReports(Database database)
         if (userMatch is not null)
         {
             where.Add(userMatch);
-            var key = query.User!.ToLowerInvariant();
+            var key = EventDraft.Key(query.User!);
             args.Add("userKey", key);
             args.Add("userKeyEnd", PrefixEnd(key));
         }

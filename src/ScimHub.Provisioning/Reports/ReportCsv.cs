@@ -5,8 +5,9 @@ namespace ScimHub.Provisioning.Reports;
 
 /// <summary>
 /// Provisioning events as CSV (RFC 4180): a header row, one row per event, fields with commas, quotes or line breaks
-/// quoted (quotes doubled). A field that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
-/// carriage return) is prefixed with an apostrophe, so that a userName such as <c>=HYPERLINK(…)</c> stays text.
+/// quoted (quotes doubled). A field that a spreadsheet would run as a formula (starting with =, +, -, @, a tab, a
+/// line break, or a full-width =, +, -, @) is prefixed with an apostrophe, so that a userName such as
+/// <c>=HYPERLINK(…)</c> stays text.
 /// </summary>
 public static class ReportCsv
 {
@@ -48,7 +49,7 @@ public static class ReportCsv
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\n' or '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20')
         {
             value = "'" + value;
         }

@@ -63,10 +63,16 @@ public sealed partial record ReportQuery
                 throw new ReportQueryException("since", "Give either 'since' or 'from', not both.");
             }
 
-            fromTime = now - Duration(since);
+            fromTime = now - Duration(since, "since");
         }
 
         var toTime = Time(to, "to");
+        if (toTime is not null && DateOnly.TryParseExact(to!.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            // A date alone as the end of a span means the whole of that day (UTC).
+            toTime = toTime.Value.AddDays(1).AddTicks(-1);
+        }
+
         if (fromTime is not null && toTime is not null && toTime < fromTime)
         {
             throw new ReportQueryException("to", $"'to' ({toTime:O}) is before 'from' ({fromTime:O}).");
@@ -94,13 +100,14 @@ public sealed partial record ReportQuery
         };
     }
 
-    /// <summary><c>90m</c>, <c>24h</c>, <c>7d</c>, <c>2w</c>.</summary>
-    public static TimeSpan Duration(string text)
+    /// <summary><c>90m</c>, <c>24h</c>, <c>7d</c>, <c>2w</c>; an error names <paramref name="field"/>.</summary>
+    public static TimeSpan Duration(string text, string field)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var match = DurationPattern().Match(text.Trim());
         if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount is < 1 or > 100_000)
         {
-            throw new ReportQueryException("since", $"'{text}' is not a duration: use a number and a unit, m (minutes), h (hours), d (days) or w (weeks), e.g. {string.Join(", ", SincePresets)}.");
+            throw new ReportQueryException(field, $"'{text}' is not a duration: use a number and a unit, m (minutes), h (hours), d (days) or w (weeks), e.g. {string.Join(", ", SincePresets)}.");
         }
 
         return match.Groups[2].Value.ToLowerInvariant() switch
@@ -119,7 +126,9 @@ public sealed partial record ReportQuery
             return null;
         }
 
-        if (!DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        // In a URL query a '+' of an offset (…T09:00:00+01:00) arrives as a space unless it was encoded: put it back.
+        var trimmed = OffsetAfterSpace().Replace(text.Trim(), "+$1");
+        if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
         {
             throw new ReportQueryException(field, $"'{field}' must be an ISO-8601 time such as 2026-11-29T08:00:00Z or 2026-11-29T09:00:00+01:00; got '{text}'.");
         }
@@ -144,6 +153,9 @@ public sealed partial record ReportQuery
 
     [GeneratedRegex("^([0-9]+)\\s*([mhdwMHDW])$")]
     private static partial Regex DurationPattern();
+
+    [GeneratedRegex("(?<=[0-9]) ([0-9]{2}:?[0-9]{2})$")]
+    private static partial Regex OffsetAfterSpace();
 }
 
 /// <summary>Where a page of a report ended: the last event's time and id (events with equal times are ordered by id).</summary>

@@ -11,6 +11,7 @@ public sealed class WriteTransaction : IAsyncDisposable
 {
     private readonly SqliteWriter? writer;
     private List<(BatchedInsert Target, object Row)>? deferred;
+    private List<Action>? afterCommit;
     private bool committed;
 
     internal WriteTransaction(DbConnection connection, DbTransaction transaction, SqliteWriter? writer)
@@ -26,6 +27,9 @@ public sealed class WriteTransaction : IAsyncDisposable
 
     /// <summary>True on SQLite: rows may be handed to <see cref="Defer"/> and are inserted with the batch.</summary>
     internal bool CanDefer => writer is not null;
+
+    /// <summary>Runs once the write has committed (durably); not at all if it does not.</summary>
+    internal void AfterCommit(Action action) => (afterCommit ??= []).Add(action);
 
     /// <summary>A row inserted together with other writers' rows just before the batch commits; kept only if this write commits.</summary>
     internal void Defer(BatchedInsert target, object row)
@@ -49,6 +53,11 @@ public sealed class WriteTransaction : IAsyncDisposable
         else
         {
             await writer.CommitAsync(deferred);
+        }
+
+        foreach (var action in afterCommit ?? [])
+        {
+            action();
         }
     }
 

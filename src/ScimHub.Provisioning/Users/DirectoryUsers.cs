@@ -40,7 +40,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
                 """,
                 columns, transaction), attributes);
             await WriteEmailsAsync(connection, transaction, directoryId, user);
-            await events.RecordAsync(write, created);
+            await events.RecordAsync(write, context, created);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }

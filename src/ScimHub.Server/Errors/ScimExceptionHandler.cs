@@ -28,14 +28,13 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
         }
 
         var error = Describe(exception, database, httpContext);
-        switch (exception)
+        if (error.Status == 503)
         {
-            case DbException db when error.Status == 503:
-                logger.LogWarning(db, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-                break;
-            case not (ScimException or BadHttpRequestException or DbException):
-                logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", CorrelationIds.Of(httpContext), httpContext.Request.Method, httpContext.Request.Path);
-                break;
+            logger.LogWarning(exception, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (error.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", CorrelationIds.Of(httpContext), httpContext.Request.Method, httpContext.Request.Path);
         }
 
         if (error.Status == 503)

@@ -21,13 +21,13 @@ internal sealed class EventRetentionService(EventRetention retention, ReportOpti
 
     private async Task PurgeOnceAsync(CancellationToken stoppingToken)
     {
-        if (retention.Cutoff is not { } cutoff)
-        {
-            return;
-        }
-
         try
         {
+            if (retention.Cutoff is not { } cutoff)
+            {
+                return;
+            }
+
             var purged = await retention.PurgeAsync(cutoff, stoppingToken);
             if (purged > 0 && logger.IsEnabled(LogLevel.Information))
             {

@@ -34,8 +34,14 @@ internal sealed class RejectedRequests(EventRecorder events, Database database, 
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
-            await RecordAsync(ScimRequest.From(http).Events, resourceType, operation, http.GetRouteValue("id") as string, http.Items[BodyKey] as JsonObject,
-                ScimExceptionHandler.Describe(exception, database, http));
+            // An error after the change committed (reading it back, rendering) did not refuse it: its event stands.
+            var events = ScimRequest.From(http).Events;
+            if (!events.HasCommitted)
+            {
+                await RecordAsync(events, resourceType, operation, http.GetRouteValue("id") as string, http.Items[BodyKey] as JsonObject,
+                    ScimExceptionHandler.Describe(exception, database, http));
+            }
+
             throw;
         }
     }

@@ -51,9 +51,10 @@ internal static class ScimBulkApi
                 // What is left refers to bulkIds nothing created: unknown ids, or a cycle.
                 foreach (var op in pending)
                 {
-                    results[op.Index] = Result(op, 409, null, null, ScimErrorBody.Create(409, ScimErrorType.InvalidValue,
-                        $"Operation refers to bulkId(s) {string.Join(", ", References(op).Where(r => !created.ContainsKey(r)))} that no operation of this request created."));
+                    var detail = $"Operation refers to bulkId(s) {string.Join(", ", References(op).Where(r => !created.ContainsKey(r)))} that no operation of this request created.";
+                    results[op.Index] = Result(op, 409, null, null, ScimErrorBody.Create(409, ScimErrorType.InvalidValue, detail));
                     errors++;
+                    await RecordRejectedAsync(rejected, scim, op, created, new ScimError(409, ScimErrorType.InvalidValue, detail));
                 }
 
                 break;
@@ -68,7 +69,7 @@ internal static class ScimBulkApi
             {
                 results[ready.Index] = Result(ready, exception.Status, null, null, ScimErrorBody.Create(exception.Status, exception.ScimType, exception.Message));
                 errors++;
-                await RecordRejectedAsync(rejected, scim, ready, new ScimError(exception.Status, exception.ScimType, exception.Message));
+                await RecordRejectedAsync(rejected, scim, ready, created, new ScimError(exception.Status, exception.ScimType, exception.Message));
             }
         }
 
@@ -139,9 +140,15 @@ internal static class ScimBulkApi
     }
 
     /// <summary>A refused operation of a bulk request gets its failure event, like the same request sent alone.</summary>
-    private static Task RecordRejectedAsync(RejectedRequests rejected, ScimRequest scim, BulkOperation op, ScimError error)
+    private static Task RecordRejectedAsync(RejectedRequests rejected, ScimRequest scim, BulkOperation op, Dictionary<string, string> created, ScimError error)
     {
         var segments = op.Path.Trim('/').Split('/');
+        var id = segments.Length > 1 ? Uri.UnescapeDataString(segments[1]) : null;
+        if (id is not null && id.StartsWith("bulkId:", StringComparison.Ordinal) && created.TryGetValue(id["bulkId:".Length..], out var resolved))
+        {
+            id = resolved;
+        }
+
         var resourceType = segments[0].ToLowerInvariant() switch
         {
             "users" => ScimConstants.UserResource,
@@ -151,7 +158,7 @@ internal static class ScimBulkApi
         var operation = RejectedRequests.OperationOf(op.Method);
         return resourceType is null || operation is null
             ? Task.CompletedTask
-            : rejected.RecordAsync(scim.Events, resourceType, operation, segments.Length > 1 ? Uri.UnescapeDataString(segments[1]) : null, op.Data, error);
+            : rejected.RecordAsync(scim.Events, resourceType, operation, id, op.Data, error);
     }
 
     private static JsonObject Result(BulkOperation op, int status, string? location, string? version, JsonObject? response)

@@ -19,11 +19,21 @@ namespace ScimHub.Server.Scim;
 /// </summary>
 internal sealed record ScimRequest(AppIdentity App, string BaseUrl, EventContext Events)
 {
+    private const string ItemKey = "ScimHub.ScimRequest";
+
+    /// <summary>The request's one instance (its <see cref="EventContext"/> tells later whether a change committed).</summary>
     public static ScimRequest From(HttpContext context)
     {
+        if (context.Items[ItemKey] is ScimRequest known)
+        {
+            return known;
+        }
+
         var app = BearerTokenFilter.App(context);
         var request = context.Request;
-        return new ScimRequest(app, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.AppId}/v2", new EventContext(app, CorrelationIds.Of(context)));
+        var scim = new ScimRequest(app, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.AppId}/v2", new EventContext(app, CorrelationIds.Of(context)));
+        context.Items[ItemKey] = scim;
+        return scim;
     }
 
     public static AttributeSelection Selection(HttpRequest request, ResourceType type) =>

@@ -59,6 +59,18 @@ public sealed class ProvisioningEventTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task A_user_is_found_by_an_identifier_longer_than_the_stored_key()
+    {
+        var scim = await hub.NewAppAsync(Bodies.Unique("Entra"));
+        var admin = await AdminClient.CreateAsync(hub);
+        var userName = Bodies.Unique(new string('l', 300));
+        await scim.CreateUserAsync(userName);
+
+        Assert.Single(await admin.EventsAsync("exact=true&user=" + userName));
+        Assert.Single((await admin.GetAsync("/api/reports/provisioning/timeline?user=" + userName)).Body!["events"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_password_is_never_recorded()
     {
         var appName = Bodies.Unique("Okta");
@@ -193,7 +205,9 @@ public sealed class ProvisioningEventTests(HubFactory hub)
             { "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [
               { "method": "POST", "path": "/Users", "bulkId": "u1", "data": {{Bodies.User(userName)}} },
               { "method": "POST", "path": "/Users", "bulkId": "u2", "data": {{Bodies.User(userName)}} },
-              { "method": "PATCH", "path": "/Users/bulkId:u1", "data": {{Bodies.Patch("""{ "op": "replace", "path": "active", "value": false }""")}} }
+              { "method": "PATCH", "path": "/Users/bulkId:u1", "data": {{Bodies.Patch("""{ "op": "replace", "path": "active", "value": false }""")}} },
+              { "method": "PATCH", "path": "/Users/bulkId:u1", "data": {{Bodies.Patch("""{ "op": "replace", "path": "nope", "value": 1 }""")}} },
+              { "method": "DELETE", "path": "/Users/bulkId:never" }
             ] }
             """;
 
@@ -201,8 +215,14 @@ public sealed class ProvisioningEventTests(HubFactory hub)
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var events = await admin.EventsOfAppAsync(appName);
-        Assert.Equal([("create", "success"), ("create", "failure"), ("deactivate", "success")], events.Select(e => (Op(e), Outcome(e))));
+        Assert.Equal(
+            [("create", "success"), ("create", "failure"), ("deactivate", "success"), ("update", "failure"), ("delete", "failure")],
+            events.Select(e => (Op(e), Outcome(e))));
         Assert.Single(events.Select(e => e["correlationId"]!.GetValue<string>()).Distinct());
         Assert.Equal(409, events[1]["errorStatus"]!.GetValue<int>());
+        // A failed operation on a resource created earlier in the request names it by its id, and by its userName.
+        Assert.Equal(events[0]["resourceId"]!.GetValue<string>(), events[3]["resourceId"]!.GetValue<string>());
+        Assert.Equal(userName, events[3]["subject"]!.GetValue<string>());
+        Assert.Equal(409, events[4]["errorStatus"]!.GetValue<int>());
     }
 }

@@ -22,6 +22,7 @@ public sealed class ReportQueryPlanTests(HubFactory hub)
         "user app outcome operation direction",
         "from to",
         "user from to cursor",
+        "correlation",
     ];
 
     [Theory]
@@ -40,7 +41,8 @@ public sealed class ReportQueryPlanTests(HubFactory hub)
             direction: has.Contains("direction") ? "inbound" : null,
             from: has.Contains("from") ? "2026-01-01T00:00:00Z" : null,
             to: has.Contains("to") ? "2026-02-01T00:00:00Z" : null,
-            cursor: has.Contains("cursor") ? new ReportCursor("2026-01-15T00:00:00.0000000Z", 7).ToString() : null);
+            cursor: has.Contains("cursor") ? new ReportCursor("2026-01-15T00:00:00.0000000Z", 7).ToString() : null,
+            correlationId: has.Contains("correlation") ? "0190a1b2c3d4" : null);
         var (sql, args) = ProvisioningReports.SearchCommand(query);
         args.Add("limit", 51);
 
@@ -48,7 +50,7 @@ public sealed class ReportQueryPlanTests(HubFactory hub)
         var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql} LIMIT @limit", args)).Select(r => r.Detail).ToList();
 
         Assert.DoesNotContain(plan, d => d is "SCAN e" or "SCAN provisioning_events" or "SCAN provisioning_event_identifiers");
-        if (has.Overlaps(["user", "app", "outcome"]))
+        if (has.Overlaps(["user", "app", "outcome", "correlation"]))
         {
             Assert.DoesNotContain(plan, d => d.StartsWith("SCAN e", StringComparison.Ordinal));
         }

@@ -27,6 +27,29 @@ public sealed class ReportQueryTests
     }
 
     [Fact]
+    public void A_date_alone_as_the_end_of_a_span_includes_that_whole_day() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 29, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999), ReportQuery.Create(Now, to: "2026-11-29").To);
+
+    [Fact]
+    public void An_offset_whose_plus_became_a_space_in_a_url_still_reads_as_an_offset() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero), ReportQuery.Create(Now, from: "2026-11-29T09:00:00 01:00").From);
+
+    [Theory]
+    [InlineData(-1, 60, 1000)]
+    [InlineData(36_501, 60, 1000)]
+    [InlineData(90, 0, 1000)]
+    [InlineData(90, 10_081, 1000)]
+    [InlineData(90, 60, 0)]
+    public void Retention_settings_out_of_range_are_refused_naming_the_setting(int days, int interval, int batch)
+    {
+        var options = new ReportOptions { RetentionDays = days, PurgeIntervalMinutes = interval, PurgeBatchSize = batch };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.StartsWith("Reports:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Enumerated_filters_are_case_insensitive_and_blank_ones_are_ignored()
     {
         var query = ReportQuery.Create(Now, user: "  ", outcome: "FAILURE", operation: "Member-Add", direction: "Inbound", app: " Entra ");

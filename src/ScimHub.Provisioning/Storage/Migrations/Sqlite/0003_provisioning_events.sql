@@ -19,16 +19,20 @@ CREATE TABLE provisioning_events (
     error_status   INTEGER NULL,
     error_scim_type TEXT NULL,
     error_detail   TEXT NULL,
-    correlation_id TEXT NOT NULL
+    correlation_id TEXT NOT NULL,
+    -- The event's identifier keys (JSON array): the purge deletes exactly these rows of provisioning_event_identifiers.
+    identifier_keys TEXT NULL
 );
 -- Newest first within a time span (the row id breaks ties), per app, and per outcome (failures are rare: find them fast).
 CREATE INDEX ix_provisioning_events_time ON provisioning_events (occurred_at);
 CREATE INDEX ix_provisioning_events_app ON provisioning_events (app_name_key, occurred_at);
+-- Everything one request did (correlation ids are time-ordered, so this index grows at its end).
+CREATE INDEX ix_provisioning_events_correlation ON provisioning_events (correlation_id);
 CREATE INDEX ix_provisioning_events_outcome ON provisioning_events (outcome, occurred_at);
 
 -- The end-user identifiers of each event (hub id, userName, emails, externalId; group name; members' hub ids),
--- lower-cased, so that "alice" finds alice@contoso.com by exact or prefix match through an index. No index by event:
--- the retention purge sweeps rows of purged events in key order instead (one b-tree per row on the write path).
+-- lower-cased, so that "alice" finds alice@contoso.com by exact or prefix match through an index. No index by event
+-- (a second b-tree per row on the write path): the purge deletes by primary key, from the event's identifier_keys.
 CREATE TABLE provisioning_event_identifiers (
     identifier_key TEXT NOT NULL,
     event_id       INTEGER NOT NULL,
