@@ -180,6 +180,7 @@ try
     // the newest page of one app in the last 24 hours, as an admin asks them.
     if (events)
     {
+        Report(string.Create(CultureInfo.InvariantCulture, $"{"server peak RSS before reports",-28} {hub.PeakRssMiB(),10:F0} MiB"));
         using var keyOutput = new StringWriter();
         if (await HubCommandLine.RunAsync(["admin", "keys", "create", "--name", "bench", .. cli], keyOutput, Console.Error) != 0)
         {

@@ -160,21 +160,27 @@ internal static class ReportCommands
             return e.ErrorStatus is { } status ? $"{status} {e.ErrorScimType} {e.ErrorDetail}".Replace("  ", " ", StringComparison.Ordinal) : e.ErrorDetail;
         }
 
-        if (e.Changes is null)
+        if (e.Changes is not { ValueKind: JsonValueKind.Array } changes)
         {
             return "";
         }
 
-        if (e.Operation is EventOperations.MemberAdd or EventOperations.MemberRemove)
+        if (e.Operation is EventOperations.MemberAdd or EventOperations.MemberRemove && changes.GetArrayLength() > 0)
         {
             var sign = e.Operation == EventOperations.MemberAdd ? "+" : "-";
-            var members = e.Changes[0]?[e.Operation == EventOperations.MemberAdd ? "new" : "old"]?.AsArray() ?? [];
-            var count = (int?)e.Changes[0]?["count"] ?? members.Count;
-            return string.Join(" ", members.Select(m => sign + ((string?)m?["display"] ?? (string?)m?["value"]))) + (count > members.Count ? $" (+{count - members.Count} more)" : "");
+            var change = changes[0];
+            var members = change.TryGetProperty(e.Operation == EventOperations.MemberAdd ? "new" : "old", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Select(m => Text(m, "display") ?? Text(m, "value")).ToList()
+                : [];
+            var count = change.TryGetProperty("count", out var total) && total.TryGetInt32(out var n) ? n : members.Count;
+            return string.Join(" ", members.Select(m => sign + m)) + (count > members.Count ? $" (+{count - members.Count} more)" : "");
         }
 
-        return string.Join(", ", e.Changes.Select(c => (string?)c?["attribute"]));
+        return string.Join(", ", changes.EnumerateArray().Select(c => Text(c, "attribute")));
     }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string Cut(string text, int width)
     {

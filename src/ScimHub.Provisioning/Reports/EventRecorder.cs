@@ -26,10 +26,17 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
             draft.ErrorStatus, draft.ErrorScimType, draft.ErrorDetail, context.CorrelationId, draft.Identifiers);
     }
 
-    internal async Task RecordAsync(WriteTransaction write, EventContext context, EventRow row)
+    /// <summary>Records the event of a change: once the write commits, the context knows its change is made.</summary>
+    internal Task RecordAsync(WriteTransaction write, EventContext context, EventRow row)
     {
         ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(context);
         write.AfterCommit(context.MarkCommitted);
+        return InsertAsync(write, row);
+    }
+
+    private async Task InsertAsync(WriteTransaction write, EventRow row)
+    {
         if (!options.Record)
         {
             return;
@@ -92,7 +99,7 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
             }
         }
 
-        await RecordAsync(write, context, draft, time.GetUtcNow());
+        await InsertAsync(write, Prepare(context, draft, time.GetUtcNow()));
         await write.CommitAsync(cancellationToken);
     }
 }

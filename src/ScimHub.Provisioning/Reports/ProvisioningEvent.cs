@@ -1,10 +1,12 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace ScimHub.Provisioning.Reports;
 
 /// <summary>
 /// One line of the Provisioning Report: what happened to which resource, for which app, with what outcome, and the
 /// attributes that changed. <see cref="CorrelationId"/> is shared by every event one request caused.
+/// <see cref="Changes"/> is a JSON array of <c>{attribute, old, new}</c>, kept as a compact JSON element (not a DOM of
+/// nodes): a page of member events lists thousands of members.
 /// </summary>
 public sealed record ProvisioningEvent(
     long Id,
@@ -20,7 +22,7 @@ public sealed record ProvisioningEvent(
     string? Subject,
     string? Email,
     string? ExternalId,
-    JsonArray? Changes,
+    JsonElement? Changes,
     int? ErrorStatus,
     string? ErrorScimType,
     string? ErrorDetail,

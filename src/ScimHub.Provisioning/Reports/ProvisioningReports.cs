@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Dapper;
 using ScimHub.Provisioning.Storage;
 
@@ -272,7 +272,7 @@ public sealed class ProvisioningReports(Database database)
 
         public ProvisioningEvent ToEvent() => new(
             Id, Timestamps.Parse(OccurredAt), DirectoryId, AppId, AppName, Direction, Operation, Outcome, ResourceType, ResourceId, Subject, Email, ExternalId,
-            Changes is null ? null : JsonNode.Parse(Changes) as JsonArray,
+            Changes is null ? null : JsonElement.Parse(Changes),
             ErrorStatus is null ? null : (int)ErrorStatus.Value, ErrorScimType, ErrorDetail, CorrelationId);
     }
 }
