@@ -70,6 +70,7 @@ else if (await migrator.PendingAsync(CancellationToken.None) is { Count: > 0 } p
 }
 
 await app.Services.GetRequiredService<HubDirectories>().EnsureDefaultAsync(CancellationToken.None);
+database.StartBackgroundCheckpoints();
 
 app.UseCorrelationIds();
 app.UseExceptionHandler();

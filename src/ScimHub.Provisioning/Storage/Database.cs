@@ -13,6 +13,7 @@ public sealed class Database : IDisposable
 {
     private readonly string connectionString;
     private readonly SqliteWriter? writer;
+    private SqliteCheckpointer? checkpointer;
     private readonly TimeSpan busyTimeout;
 
     public Database(StorageOptions options)
@@ -56,7 +57,23 @@ public sealed class Database : IDisposable
 
     public SqlDialect Dialect { get; }
 
-    public void Dispose() => writer?.Dispose();
+    /// <summary>
+    /// SQLite: copy the WAL back from a background connection once a second (<see cref="SqliteCheckpointer"/>) instead
+    /// of inside writers' commits. For the long-running server; short-lived users (the CLI) need not.
+    /// </summary>
+    public void StartBackgroundCheckpoints()
+    {
+        if (writer is not null && checkpointer is null)
+        {
+            checkpointer = new SqliteCheckpointer(connectionString, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    public void Dispose()
+    {
+        writer?.Dispose();
+        checkpointer?.Dispose();
+    }
 
     /// <summary>A connection for reading; writes go through <see cref="BeginAsync"/>.</summary>
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(forWrites: false, cancellationToken);
@@ -86,9 +103,10 @@ public sealed class Database : IDisposable
             connection.CreateFunction("scim_lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
             if (forWrites)
             {
-                // Only the writer's connection changes data: it enforces foreign keys and fsyncs every commit.
+                // Only the writer's connection changes data: it enforces foreign keys and fsyncs every commit; the WAL is
+                // copied back by the checkpointer, not inside its commits.
                 using var pragmas = connection.CreateCommand();
-                pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+                pragmas.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};";
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
             }
 
