@@ -194,6 +194,28 @@ public sealed class MultiNodeTests : IAsyncLifetime
     private static string AddMembers(IEnumerable<string> ids) =>
         Bodies.Patch($$"""{ "op": "Add", "path": "members", "value": [{{string.Join(",", ids.Select(Bodies.Member))}}] }""");
 
+    [Fact]
+    public async Task Events_written_through_either_node_are_in_one_report_read_through_either()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+        var userName = Bodies.Unique("reported");
+        var id = (await SendAsync(a, HttpMethod.Post, "/Users", Bodies.User(userName))).Body!["id"]!.GetValue<string>();
+        await SendAsync(b, HttpMethod.Patch, $"/Users/{id}", Bodies.Patch("""{ "op": "Replace", "path": "active", "value": "False" }"""));
+        await SendAsync(a, HttpMethod.Delete, $"/Users/{id}", null);
+        using var output = new StringWriter();
+        Assert.Equal(0, await ScimHub.Cli.HubCommandLine.RunAsync(["admin", "keys", "create", "--name", "nodes", .. store.CliArguments], output, TextWriter.Null));
+        var key = CliApp.Line(output.ToString(), "Admin key:");
+
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            using var admin = new HttpClient { BaseAddress = node.BaseAddress };
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            var timeline = JsonNode.Parse(await admin.GetStringAsync($"/api/reports/provisioning/timeline?user={userName}", TestContext.Current.CancellationToken))!;
+            Assert.Equal(["create", "deactivate", "delete"], timeline["events"]!.AsArray().Select(e => e!["operation"]!.GetValue<string>()));
+        }
+    }
+
     private HttpClient Client(HubProcess node) => app.Client(node.BaseAddress);
 
     private Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? json) =>
