@@ -49,19 +49,17 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
             return;
         }
 
-        var (connection, transaction) = (write.Connection, write.Transaction);
-        var id = await connection.ExecuteScalarAsync<long>(
-            $"INSERT INTO provisioning_events ({EventRow.Columns}) VALUES ({EventRow.Parameters}) RETURNING id", row, transaction);
-        if (row.Identifiers.Count > 0)
-        {
-            await connection.ExecuteAsync(
-                $"""
-                INSERT INTO provisioning_event_identifiers (identifier_key, event_id)
-                SELECT k.value, @id FROM ({database.Dialect.ListValues("@keys")}) AS k WHERE true
-                ON CONFLICT (identifier_key, event_id) DO NOTHING
-                """,
-                new { id, keys = database.Dialect.ListParameter(row.Identifiers) }, transaction);
-        }
+        // PostgreSQL: the event and its identifier rows in one statement (one round trip).
+        var args = new DynamicParameters(row);
+        args.Add("keys", database.Dialect.ListParameter(row.Identifiers));
+        await write.Connection.ExecuteAsync(
+            $"""
+            WITH e AS (INSERT INTO provisioning_events ({EventRow.Columns}) VALUES ({EventRow.Parameters}) RETURNING id)
+            INSERT INTO provisioning_event_identifiers (identifier_key, event_id)
+            SELECT k.value, e.id FROM e, ({database.Dialect.ListValues("@keys")}) AS k
+            ON CONFLICT (identifier_key, event_id) DO NOTHING
+            """,
+            args, write.Transaction);
     }
 
     /// <summary>
