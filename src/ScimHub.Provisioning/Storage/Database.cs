@@ -65,7 +65,7 @@ public sealed class Database : IDisposable
     {
         if (writer is not null && checkpointer is null)
         {
-            checkpointer = new SqliteCheckpointer(connectionString, TimeSpan.FromMilliseconds(250));
+            checkpointer = new SqliteCheckpointer(connectionString, TimeSpan.FromMilliseconds(100));
         }
     }
 
