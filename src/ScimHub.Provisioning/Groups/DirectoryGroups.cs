@@ -94,14 +94,10 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var now = time.GetUtcNow();
-            // Groups that held this group as a member change too, each with its member-remove event.
-            var left = await GroupMembership.LeaveAllAsync(connection, transaction, directoryId, id, now);
-            await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", new { directoryId, id }, transaction);
             await events.RecordAsync(write, context, EventDraft.ForGroup(EventOperations.Delete, id, current.Attributes), now);
-            foreach (var parent in left)
-            {
-                await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberRemove, parent.Id, parent.Attributes, [new MemberRef(id, (string?)current.Attributes["displayName"])]), now);
-            }
+            // Groups that held this group as a member change too, each with its member-remove event.
+            await GroupMembership.LeaveAllAsync(write, events, context, new MemberRef(id, (string?)current.Attributes["displayName"]), now);
+            await connection.ExecuteAsync("DELETE FROM groups WHERE directory_id = @directoryId AND id = @id", new { directoryId, id }, transaction);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }

@@ -129,35 +129,40 @@ internal static class GroupMembership
     }
 
     /// <summary>A group a deleted member left: its id and what its events name it by.</summary>
-    public sealed record LeftGroup(string Id, string DisplayName, string? ExternalId)
+    private sealed record LeftGroup(string Id, string DisplayName, string? ExternalId)
     {
         public System.Text.Json.Nodes.JsonObject Attributes => new() { ["displayName"] = DisplayName, ["externalId"] = ExternalId };
     }
 
     /// <summary>
     /// Removes a member that is being deleted from every group it belongs to: those groups change (version, time),
-    /// and the caller records a member-remove event for each.
+    /// and each gets a member-remove event naming <paramref name="member"/>.
     /// </summary>
-    public static async Task<IReadOnlyList<LeftGroup>> LeaveAllAsync(DbConnection connection, DbTransaction transaction, string directoryId, string memberId, DateTimeOffset now)
+    public static async Task LeaveAllAsync(WriteTransaction write, EventRecorder events, EventContext context, MemberRef member, DateTimeOffset now)
     {
-        var args = new { directoryId, memberId, now = Timestamps.Format(now) };
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        var args = new { context.DirectoryId, memberId = member.Id, now = Timestamps.Format(now) };
         var left = (await connection.QueryAsync<LeftGroup>(
             """
             SELECT id AS Id, display_name AS DisplayName, external_id AS ExternalId FROM groups
-            WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId)
+            WHERE directory_id = @DirectoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @DirectoryId AND member_id = @memberId)
             ORDER BY display_name_key
             """, args, transaction)).ToList();
-        if (left.Count > 0)
+        if (left.Count == 0)
         {
-            await connection.ExecuteAsync(
-                """
-                UPDATE groups SET version = version + 1, last_modified = @now
-                WHERE directory_id = @directoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId)
-                """, args, transaction);
-            await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @directoryId AND member_id = @memberId", args, transaction);
+            return;
         }
 
-        return left;
+        await connection.ExecuteAsync(
+            """
+            UPDATE groups SET version = version + 1, last_modified = @now
+            WHERE directory_id = @DirectoryId AND id IN (SELECT group_id FROM group_members WHERE directory_id = @DirectoryId AND member_id = @memberId)
+            """, args, transaction);
+        await connection.ExecuteAsync("DELETE FROM group_members WHERE directory_id = @DirectoryId AND member_id = @memberId", args, transaction);
+        foreach (var group in left)
+        {
+            await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberRemove, group.Id, group.Attributes, [member]), now);
+        }
     }
 
     /// <summary>

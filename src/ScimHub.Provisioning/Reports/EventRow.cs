@@ -19,8 +19,11 @@ internal sealed record EventRow(
         "@OccurredAt, @DirectoryId, @AppId, @AppName, @AppNameKey, @Direction, @Operation, @Outcome, @ResourceType, @ResourceId, @Subject, @Email, " +
         "@ExternalId, @Changes, @ErrorStatus, @ErrorScimType, @ErrorDetail, @CorrelationId, @IdentifierKeys";
 
-    /// <summary>The identifier keys as stored with the event (a JSON array), so that the purge can delete exactly them.</summary>
-    public string? IdentifierKeys => Identifiers.Count == 0 ? null : JsonSerializer.Serialize(Identifiers);
+    /// <summary>
+    /// The identifier keys as stored with the event (a JSON array), so that the purge can delete exactly them; built
+    /// with the row, i.e. before the write slot where the row can be prepared early.
+    /// </summary>
+    public string? IdentifierKeys { get; } = Identifiers.Count == 0 ? null : JsonSerializer.Serialize(Identifiers);
 
     public object?[] Values() =>
     [

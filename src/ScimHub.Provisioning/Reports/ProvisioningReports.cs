@@ -61,17 +61,9 @@ public sealed class ProvisioningReports(Database database)
             throw new ReportQueryException("user", "A timeline needs the user: a userName, email, externalId or hub id.");
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var key = EventDraft.Key(query.User);
-        var hubIds = (await connection.QueryAsync<string>(
-            """
-            SELECT DISTINCT e.resource_id FROM provisioning_event_identifiers i JOIN provisioning_events e ON e.id = i.event_id
-            WHERE i.identifier_key = @key AND e.resource_type = 'User' AND e.resource_id IS NOT NULL
-            """,
-            new { key })).Select(id => id.ToLowerInvariant());
-        var keys = hubIds.Append(key).Distinct(StringComparer.Ordinal).ToList();
-        var (where, args) = Where(query, $"e.id IN (SELECT event_id FROM provisioning_event_identifiers WHERE identifier_key IN ({database.Dialect.ListValues("@keys")}))");
-        args.Add("keys", database.Dialect.ListParameter(keys));
+        // The search's user match, exact: the events naming the identifier and every event of the user it names.
+        var exact = query with { ExactUser = true };
+        var (where, args) = Where(exact, UserMatch(exact));
         if (query.After is { } after)
         {
             where.Add("(e.occurred_at > @afterTime OR (e.occurred_at = @afterTime AND e.id > @afterId))");

@@ -97,14 +97,10 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
             var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
             Preconditions.CheckIfMatch(ifMatch, current);
             var now = time.GetUtcNow();
-            // The groups the user leaves change too, each with its member-remove event.
-            var left = await GroupMembership.LeaveAllAsync(connection, transaction, directoryId, id, now);
-            await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", new { directoryId, id }, transaction);
             await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Delete, id, current.Attributes), now);
-            foreach (var group in left)
-            {
-                await events.RecordAsync(write, context, EventDraft.ForMembers(EventOperations.MemberRemove, group.Id, group.Attributes, [new MemberRef(id, (string?)current.Attributes["userName"])]), now);
-            }
+            // The groups the user leaves change too, each with its member-remove event.
+            await GroupMembership.LeaveAllAsync(write, events, context, new MemberRef(id, (string?)current.Attributes["userName"]), now);
+            await connection.ExecuteAsync("DELETE FROM users WHERE directory_id = @directoryId AND id = @id", new { directoryId, id }, transaction);
             await write.CommitAsync(cancellationToken);
             lists.Changed(directoryId);
         }

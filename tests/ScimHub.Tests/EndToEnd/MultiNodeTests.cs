@@ -154,6 +154,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         using var a = Client(nodeA);
         using var b = Client(nodeB);
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var fortyAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
 
         async Task WriterAsync(int writer)
@@ -166,6 +167,10 @@ public sealed class MultiNodeTests : IAsyncLifetime
                     if (created.Status == HttpStatusCode.Created)
                     {
                         acknowledged.Add(created.Body!["id"]!.GetValue<string>());
+                        if (acknowledged.Count >= 40)
+                        {
+                            fortyAcknowledged.TrySetResult();
+                        }
                     }
                 }
                 catch (HttpRequestException)
@@ -176,10 +181,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         }
 
         var writers = Enumerable.Range(0, 4).Select(WriterAsync).ToArray();
-        while (acknowledged.Count < 40)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await fortyAcknowledged.Task.WaitAsync(TestContext.Current.CancellationToken);
 
         await nodeA.KillAsync();
         await stop.CancelAsync();
