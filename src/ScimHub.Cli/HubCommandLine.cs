@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Data.Common;
-using ScimHub.Provisioning.Reports;
+using ScimHub.Provisioning;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Cli;
@@ -41,101 +41,9 @@ public static class HubCommandLine
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SCIMHUB_PUBLIC_URL") ?? "http://127.0.0.1:5080",
         };
-        var name = new Option<string>("--name") { Description = "Name of the app, e.g. \"Microsoft Entra ID\".", Required = true };
-        var directory = new Option<string?>("--directory") { Description = "Directory (id or name) the app provisions into; default: the first directory." };
-        var appId = new Option<string>("--app") { Description = "The app's id (see apps list).", Required = true };
-
         StorageOptions StorageOf(ParseResult parse) =>
             new() { Provider = parse.GetValue(provider), DataFolder = parse.GetValue(dataFolder)!, ConnectionString = parse.GetValue(connectionString) };
         Task<Hub> OpenAsync(ParseResult parse, CancellationToken ct) => Hub.StartAsync(StorageOf(parse), parse.GetValue(baseUrl)!, ct);
-
-        var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory };
-        create.SetAction(async (parse, ct) =>
-        {
-            var hub = await OpenAsync(parse, ct);
-            var target = parse.GetValue(directory) is { } wanted
-                ? await hub.Directories.FindAsync(wanted, ct)
-                : await hub.Directories.EnsureDefaultAsync(ct);
-            if (target is null)
-            {
-                await error.WriteLineAsync($"No directory '{parse.GetValue(directory)}'. See: scimhub directories list");
-                return 2;
-            }
-
-            var (app, token) = await hub.Apps.CreateAsync(target.Id, parse.GetValue(name)!, ct);
-            await output.WriteLineAsync($"Created app \"{app.Name}\" in directory \"{target.Name}\".");
-            await output.WriteLineAsync($"App id:        {app.Id}");
-            await output.WriteLineAsync($"SCIM Base URL: {hub.ScimBaseUrl(app.Id)}");
-            await output.WriteLineAsync($"Bearer token:  {token.Token}");
-            await output.WriteLineAsync("The token is shown only now: paste it into the provider's Secret Token field.");
-            return 0;
-        });
-
-        var list = new Command("list", "List the apps with their SCIM base URLs.");
-        list.SetAction(async (parse, ct) =>
-        {
-            var hub = await OpenAsync(parse, ct);
-            var apps = await hub.Apps.ListAsync(ct);
-            var directories = (await hub.Directories.ListAsync(ct)).ToDictionary(d => d.Id, d => d.Name);
-            if (apps.Count == 0)
-            {
-                await output.WriteLineAsync("No apps yet. Create one: scimhub apps create --name \"Microsoft Entra ID\"");
-                return 0;
-            }
-
-            await output.WriteLineAsync($"{"ID",-32}  {"NAME",-28}  {"DIRECTORY",-12}  {"TOKENS",6}  SCIM BASE URL");
-            foreach (var app in apps)
-            {
-                await output.WriteLineAsync($"{app.Id,-32}  {app.Name,-28}  {directories.GetValueOrDefault(app.DirectoryId, app.DirectoryId),-12}  {app.ActiveTokens,6}  {hub.ScimBaseUrl(app.Id)}");
-            }
-
-            return 0;
-        });
-
-        var delete = new Command("delete", "Delete an app and its tokens (the directory's users and groups stay).") { appId };
-        delete.SetAction(async (parse, ct) =>
-        {
-            var hub = await OpenAsync(parse, ct);
-            var id = parse.GetValue(appId)!;
-            if (!await hub.Apps.DeleteAsync(id, ct))
-            {
-                return await NoSuchAppAsync(error, id);
-            }
-
-            await output.WriteLineAsync($"Deleted app {id}.");
-            return 0;
-        });
-
-        var rotate = new Command("rotate", "Issue a new bearer token and revoke the app's earlier tokens at once.") { appId };
-        rotate.SetAction(async (parse, ct) =>
-        {
-            var hub = await OpenAsync(parse, ct);
-            var id = parse.GetValue(appId)!;
-            var token = await hub.Apps.RotateTokenAsync(id, ct);
-            if (token is null)
-            {
-                return await NoSuchAppAsync(error, id);
-            }
-
-            await output.WriteLineAsync($"Bearer token:  {token.Token}");
-            await output.WriteLineAsync("Earlier tokens of this app no longer work. The new one is shown only now.");
-            return 0;
-        });
-
-        var revoke = new Command("revoke", "Revoke every token of the app; it stops working at once.") { appId };
-        revoke.SetAction(async (parse, ct) =>
-        {
-            var hub = await OpenAsync(parse, ct);
-            var id = parse.GetValue(appId)!;
-            var count = await hub.Apps.RevokeTokensAsync(id, ct);
-            if (count is null)
-            {
-                return await NoSuchAppAsync(error, id);
-            }
-
-            await output.WriteLineAsync($"Revoked {count} token(s) of app {id}. Issue a new one with: scimhub apps tokens rotate --app {id}");
-            return 0;
-        });
 
         var directoriesList = new Command("list", "List the directories.");
         directoriesList.SetAction(async (parse, ct) =>
@@ -169,11 +77,7 @@ public static class HubCommandLine
 
         var root = new RootCommand("ScimHub: a self-hosted SCIM 2.0 provisioning hub.")
         {
-            new Command("apps", "Provisioning apps: identity providers that push users and groups into the hub.")
-            {
-                create, list, delete,
-                new Command("tokens", "Bearer tokens of an app.") { rotate, revoke },
-            },
+            AppCommands.Create(OpenAsync, output, error),
             new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
             new Command("db", "The hub's database.") { migrate },
             ReportCommands.Create(OpenAsync, output),
@@ -189,7 +93,7 @@ public static class HubCommandLine
         {
             return await root.Parse(args).InvokeAsync(configuration);
         }
-        catch (ReportQueryException exception)
+        catch (InvalidInputException exception)
         {
             await error.WriteLineAsync($"scimhub: --{Options.Kebab(exception.Field)}: {exception.Message}");
             return 2;
@@ -206,11 +110,5 @@ public static class HubCommandLine
     {
         using var database = new Database(storage);
         return await new Migrator(database, TimeProvider.System).MigrateAsync(cancellationToken);
-    }
-
-    private static async Task<int> NoSuchAppAsync(TextWriter error, string id)
-    {
-        await error.WriteLineAsync($"No app with id '{id}'. See: scimhub apps list");
-        return 2;
     }
 }

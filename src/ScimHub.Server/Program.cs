@@ -49,6 +49,20 @@ builder.Services.AddExceptionHandler<ScimExceptionHandler>();
 builder.Services.AddDataProtection().SetApplicationName("ScimHub");
 builder.Services.Configure<KeyManagementOptions>(options => options.XmlRepository = new DataProtectionKeyRepository(database, TimeProvider.System));
 builder.Services.AddProblemDetails();
+// The admin API's JSON bodies: an unknown field is an error (a typo must not be ignored), and so is a body that
+// cannot be read; the error handler names the field in a ProblemDetails answer.
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+    options.SerializerOptions.RespectNullableAnnotations = true;
+});
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+// The admin API's OpenAPI document (SCIM endpoints are described by /Schemas and /ResourceTypes instead).
+builder.Services.AddOpenApi(options =>
+{
+    options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+    options.AddDocumentTransformer<AdminApiDocument>();
+});
 // Request rates, durations and status codes per route, connections, GC and thread pool; Npgsql's pool when on PostgreSQL.
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Npgsql")
@@ -93,7 +107,9 @@ scim.MapScimUsers()
 // The admin REST API: admin keys only (scimhub admin keys create), ProblemDetails errors.
 app.MapGroup("/api")
     .AddEndpointFilter<AdminKeyFilter>()
+    .MapApps()
     .MapReports();
+app.MapOpenApi("/api/openapi/{documentName}.json");
 
 await app.RunAsync();
 

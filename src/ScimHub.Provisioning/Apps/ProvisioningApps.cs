@@ -1,88 +1,81 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
+using ScimHub.Core.Errors;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Apps;
 
-/// <summary>Who a valid bearer token speaks for.</summary>
-public sealed record AppIdentity(string AppId, string DirectoryId, string AppName);
-
-/// <summary>Creating, listing and deleting apps, and issuing, revoking and checking their bearer tokens.</summary>
+/// <summary>
+/// Creating, listing, changing and deleting apps (name, provisioning features), and issuing, listing, revoking and
+/// checking their bearer tokens. The admin API and the CLI both call these.
+/// </summary>
 public sealed class ProvisioningApps(Database database, TimeProvider time)
 {
-    public async Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(string directoryId, string name, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var now = time.GetUtcNow();
-        var app = new ProvisioningApp(Guid.CreateVersion7(now).ToString("N"), directoryId, name.Trim(), now, 1);
-        await using (var write = await database.BeginAsync(cancellationToken))
-        {
-            var (connection, transaction) = (write.Connection, write.Transaction);
-            var directoryExists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM directories WHERE id = @directoryId", new { directoryId }, transaction);
-            if (directoryExists == 0)
-            {
-                throw new InvalidOperationException($"Directory '{directoryId}' does not exist.");
-            }
+    public const int MaxNameLength = 200;
 
-            await connection.ExecuteAsync(
-                "INSERT INTO apps (directory_id, id, name, created) VALUES (@DirectoryId, @Id, @Name, @created)",
-                new { app.DirectoryId, app.Id, app.Name, created = Timestamps.Format(now) }, transaction);
-            var token = await IssueAsync(connection, transaction, app.DirectoryId, app.Id);
-            await write.CommitAsync(cancellationToken);
-            return (app, token);
+    /// <summary>Longest overlap of a rotation: earlier tokens keep working at most this long.</summary>
+    public static readonly TimeSpan MaxOverlap = TimeSpan.FromDays(30);
+
+    /// <summary>A token's last-used time is written at most this often (per token and node), off the hot path.</summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastUsedWritten = new(StringComparer.Ordinal);
+
+    public Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(string directoryId, string name, CancellationToken cancellationToken) =>
+        CreateAsync(directoryId, name, null, cancellationToken);
+
+    /// <summary>A new app with its first token (no expiry); features not named in <paramref name="features"/> are on.</summary>
+    public async Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(string directoryId, string name, FeatureChanges? features, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var app = new ProvisioningApp(Guid.CreateVersion7(now).ToString("N"), directoryId, ValidName(name), now, 1) { Features = AppFeatures.AllOn.With(features) };
+        await using var write = await database.BeginAsync(cancellationToken);
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        var directoryExists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM directories WHERE id = @directoryId", new { directoryId }, transaction);
+        if (directoryExists == 0)
+        {
+            throw new InvalidInputException("directory", $"Directory '{directoryId}' does not exist.");
         }
+
+        await connection.ExecuteAsync(
+            "INSERT INTO apps (directory_id, id, name, created, features) VALUES (@DirectoryId, @Id, @Name, @created, @features)",
+            new { app.DirectoryId, app.Id, app.Name, created = Timestamps.Format(now), features = app.Features.ToJson() }, transaction);
+        var token = await IssueAsync(connection, transaction, app.DirectoryId, app.Id, null, null);
+        await write.CommitAsync(cancellationToken);
+        return (app, token);
     }
 
     public async Task<IReadOnlyList<ProvisioningApp>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, long ActiveTokens)>(
-            """
-            SELECT a.id, a.directory_id, a.name, a.created,
-                   (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.revoked IS NULL)
-            FROM apps a ORDER BY a.created, a.id
-            """);
-        return rows.Select(r => new ProvisioningApp(r.Id, r.DirectoryId, r.Name, Timestamps.Parse(r.Created), (int)r.ActiveTokens)).ToList();
+        return await QueryAppsAsync(connection, null, null);
     }
 
-    public async Task<ProvisioningApp?> FindAsync(string appId, CancellationToken cancellationToken) =>
-        (await ListAsync(cancellationToken)).FirstOrDefault(a => a.Id == appId);
-
-    /// <summary>Issues a new token and revokes every earlier one of the app at once.</summary>
-    public async Task<IssuedToken?> RotateTokenAsync(string appId, CancellationToken cancellationToken)
+    public async Task<ProvisioningApp?> FindAsync(string appId, CancellationToken cancellationToken)
     {
-        await using (var write = await database.BeginAsync(cancellationToken))
-        {
-            var (connection, transaction) = (write.Connection, write.Transaction);
-            var directoryId = await connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }, transaction);
-            if (directoryId is null)
-            {
-                return null;
-            }
-
-            await RevokeAllAsync(connection, transaction, appId);
-            var token = await IssueAsync(connection, transaction, directoryId, appId);
-            await write.CommitAsync(cancellationToken);
-            return token;
-        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await QueryAppsAsync(connection, null, appId)).SingleOrDefault();
     }
 
-    /// <summary>Revokes every token of the app; returns how many were active, or null when there is no such app.</summary>
-    public async Task<int?> RevokeTokensAsync(string appId, CancellationToken cancellationToken)
+    /// <summary>Renames the app and/or sets some of its features; null when there is no such app.</summary>
+    public async Task<ProvisioningApp?> UpdateAsync(string appId, string? name, FeatureChanges? features, CancellationToken cancellationToken)
     {
-        await using (var write = await database.BeginAsync(cancellationToken))
+        var newName = name is null ? null : ValidName(name);
+        await using var write = await database.BeginAsync(cancellationToken);
+        var current = (await QueryAppsAsync(write.Connection, write.Transaction, appId)).SingleOrDefault();
+        if (current is null)
         {
-            var (connection, transaction) = (write.Connection, write.Transaction);
-            var exists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM apps WHERE id = @appId", new { appId }, transaction);
-            if (exists == 0)
-            {
-                return null;
-            }
-
-            var revoked = await RevokeAllAsync(connection, transaction, appId);
-            await write.CommitAsync(cancellationToken);
-            return revoked;
+            return null;
         }
+
+        var updated = current with { Name = newName ?? current.Name, Features = current.Features.With(features) };
+        await write.Connection.ExecuteAsync(
+            "UPDATE apps SET name = @Name, features = @features WHERE directory_id = @DirectoryId AND id = @Id",
+            new { updated.Name, features = updated.Features.ToJson(), updated.DirectoryId, updated.Id }, write.Transaction);
+        await write.CommitAsync(cancellationToken);
+        return updated;
     }
 
     /// <summary>Deletes the app and its tokens. The directory's users and groups stay: other apps may share them.</summary>
@@ -94,39 +87,243 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         return deleted;
     }
 
-    /// <summary>The app a bearer token belongs to, if the token is active and issued for <paramref name="appId"/>.</summary>
-    public async Task<AppIdentity?> AuthenticateAsync(string appId, string token, CancellationToken cancellationToken)
+    /// <summary>The app's tokens, newest first; null when there is no such app.</summary>
+    public async Task<IReadOnlyList<AppToken>?> ListTokensAsync(string appId, CancellationToken cancellationToken)
     {
-        var hash = AppTokens.Hash(token);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var match = await connection.QuerySingleOrDefaultAsync<(string AppId, string DirectoryId, string AppName, byte[] Hash)>(
-            """
-            SELECT a.id, a.directory_id, a.name, t.hash
-            FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id
-            WHERE t.hash = @hash AND t.revoked IS NULL
-            """,
-            new { hash });
-        // The look-up is by hash; the final comparison is constant-time, and a token of another app never matches.
-        if (match.Hash is null || !CryptographicOperations.FixedTimeEquals(match.Hash, hash) || match.AppId != appId)
+        if (await DirectoryOfAsync(connection, null, appId) is null)
         {
             return null;
         }
 
-        return new AppIdentity(match.AppId, match.DirectoryId, match.AppName);
+        var rows = await connection.QueryAsync<(string Id, string? Name, string Created, string? Expires, string? LastUsed, string? Revoked)>(
+            "SELECT id, name, created, expires, last_used, revoked FROM app_tokens WHERE app_id = @appId ORDER BY created DESC, id DESC", new { appId });
+        return rows.Select(r => new AppToken(r.Id, r.Name, Timestamps.Parse(r.Created), Time(r.Expires), Time(r.LastUsed), Time(r.Revoked))).ToList();
     }
 
-    private async Task<IssuedToken> IssueAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string directoryId, string appId)
+    /// <summary>
+    /// One more token for the app, next to the ones it has (overlap while the provider is switched over); it
+    /// expires at <paramref name="expires"/> (never when null). Null when there is no such app.
+    /// </summary>
+    public async Task<IssuedToken?> IssueTokenAsync(string appId, string? name, DateTimeOffset? expires, CancellationToken cancellationToken)
+    {
+        var (tokenName, expiry) = ValidToken(name, expires);
+        await using var write = await database.BeginAsync(cancellationToken);
+        var directoryId = await DirectoryOfAsync(write.Connection, write.Transaction, appId);
+        if (directoryId is null)
+        {
+            return null;
+        }
+
+        var token = await IssueAsync(write.Connection, write.Transaction, directoryId, appId, tokenName, expiry);
+        await write.CommitAsync(cancellationToken);
+        return token;
+    }
+
+    /// <summary>
+    /// Issues a new token and retires the app's earlier ones: at once (no <paramref name="overlap"/>), or after the
+    /// overlap, so that the provider can be switched to the new token while the old one still works.
+    /// </summary>
+    public async Task<IssuedToken?> RotateTokenAsync(string appId, DateTimeOffset? expires, TimeSpan? overlap, CancellationToken cancellationToken)
+    {
+        var (_, expiry) = ValidToken(null, expires);
+        if (overlap is { } o && (o < TimeSpan.Zero || o > MaxOverlap))
+        {
+            throw new InvalidInputException("overlap", $"The overlap must be between 0 and {MaxOverlap.TotalDays:0} days; got {o}.");
+        }
+
+        await using var write = await database.BeginAsync(cancellationToken);
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        var directoryId = await DirectoryOfAsync(connection, transaction, appId);
+        if (directoryId is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        if (overlap is { } window && window > TimeSpan.Zero)
+        {
+            // Earlier tokens expire when the overlap ends, unless they expire sooner anyway.
+            var end = Timestamps.Format(now + window);
+            await connection.ExecuteAsync(
+                "UPDATE app_tokens SET expires = @end WHERE app_id = @appId AND revoked IS NULL AND (expires IS NULL OR expires > @end)",
+                new { appId, end }, transaction);
+        }
+        else
+        {
+            await RevokeAllAsync(connection, transaction, appId);
+        }
+
+        var token = await IssueAsync(connection, transaction, directoryId, appId, $"rotated {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC", expiry);
+        await write.CommitAsync(cancellationToken);
+        return token;
+    }
+
+    /// <summary>Revokes one token (it stops working at once); null when there is no such app, false when no such active token.</summary>
+    public async Task<bool?> RevokeTokenAsync(string appId, string tokenId, CancellationToken cancellationToken)
+    {
+        await using var write = await database.BeginAsync(cancellationToken);
+        if (await DirectoryOfAsync(write.Connection, write.Transaction, appId) is null)
+        {
+            return null;
+        }
+
+        var revoked = await write.Connection.ExecuteAsync(
+            "UPDATE app_tokens SET revoked = @now WHERE app_id = @appId AND id = @tokenId AND revoked IS NULL",
+            new { appId, tokenId, now = Timestamps.Format(time.GetUtcNow()) }, write.Transaction);
+        await write.CommitAsync(cancellationToken);
+        return revoked > 0;
+    }
+
+    /// <summary>Revokes every token of the app; returns how many were active, or null when there is no such app.</summary>
+    public async Task<int?> RevokeTokensAsync(string appId, CancellationToken cancellationToken)
+    {
+        await using var write = await database.BeginAsync(cancellationToken);
+        if (await DirectoryOfAsync(write.Connection, write.Transaction, appId) is null)
+        {
+            return null;
+        }
+
+        var revoked = await RevokeAllAsync(write.Connection, write.Transaction, appId);
+        await write.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    /// <summary>
+    /// The app a bearer token speaks for, if the token is active (not revoked, not expired) and issued for
+    /// <paramref name="appId"/>; else why not. Notes when the token was last used (at most once a minute).
+    /// </summary>
+    public async Task<TokenCheck> AuthenticateAsync(string appId, string token, CancellationToken cancellationToken)
+    {
+        var hash = AppTokens.Hash(token);
+        (string AppId, string DirectoryId, string AppName, string? Features, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string, byte[], string?, string?, string?)>(
+                """
+                SELECT a.id, a.directory_id, a.name, a.features, t.id, t.hash, t.expires, t.revoked, t.last_used
+                FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id
+                WHERE t.hash = @hash
+                """,
+                new { hash });
+        }
+
+        // The look-up is by hash; the final comparison is constant-time, and a token of another app never matches.
+        if (match.Hash is null || !CryptographicOperations.FixedTimeEquals(match.Hash, hash) || match.AppId != appId)
+        {
+            return TokenCheck.Refused("The bearer token is not valid for this app's SCIM base URL (unknown, or issued for another app).");
+        }
+
+        if (match.Revoked is not null)
+        {
+            return TokenCheck.Refused($"The bearer token was revoked at {match.Revoked}. Ask the hub's admin for a new one.");
+        }
+
+        var now = time.GetUtcNow();
+        if (match.Expires is not null && Timestamps.Parse(match.Expires) <= now)
+        {
+            return TokenCheck.Refused($"The bearer token expired at {match.Expires}. Ask the hub's admin for a new one.");
+        }
+
+        await NoteUseAsync(match.DirectoryId, match.AppId, match.TokenId, match.LastUsed, now, cancellationToken);
+        return new TokenCheck(new AppIdentity(match.AppId, match.DirectoryId, match.AppName) { Features = AppFeatures.FromJson(match.Features) }, null);
+    }
+
+    /// <summary>
+    /// Writes a token's last-used time when it is a minute old or more, once per node: one small write a minute,
+    /// not one per request. A busy database skips it; the next request tries again.
+    /// </summary>
+    private async Task NoteUseAsync(string directoryId, string appId, string tokenId, string? lastUsed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (lastUsed is not null && now - Timestamps.Parse(lastUsed) < LastUsedResolution)
+        {
+            return;
+        }
+
+        var previous = lastUsedWritten.GetValueOrDefault(tokenId);
+        if (now - previous < LastUsedResolution || !lastUsedWritten.TryUpdate(tokenId, now, previous) && !lastUsedWritten.TryAdd(tokenId, now))
+        {
+            return;
+        }
+
+        try
+        {
+            await using var write = await database.BeginAsync(cancellationToken);
+            await write.Connection.ExecuteAsync(
+                "UPDATE app_tokens SET last_used = @now WHERE directory_id = @directoryId AND app_id = @appId AND id = @tokenId",
+                new { directoryId, appId, tokenId, now = Timestamps.Format(now) }, write.Transaction);
+            await write.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is ScimException { Status: 503 } || exception is DbException db && database.Dialect.IsTransient(db))
+        {
+            lastUsedWritten.TryRemove(tokenId, out _);
+        }
+    }
+
+    /// <summary>Every app, or one; inside a write transaction the app's row is locked until it ends (PostgreSQL).</summary>
+    private async Task<IReadOnlyList<ProvisioningApp>> QueryAppsAsync(DbConnection connection, DbTransaction? transaction, string? appId)
+    {
+        var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, string? Features, long ActiveTokens)>(
+            $"""
+            SELECT a.id, a.directory_id, a.name, a.created, a.features,
+                   (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.revoked IS NULL
+                        AND (t.expires IS NULL OR t.expires > @now))
+            FROM apps a {(appId is null ? "ORDER BY a.created, a.id" : "WHERE a.id = @appId")}{(transaction is null ? "" : database.Dialect.ForUpdate)}
+            """,
+            new { appId, now = Timestamps.Format(time.GetUtcNow()) }, transaction);
+        return rows.Select(r => new ProvisioningApp(r.Id, r.DirectoryId, r.Name, Timestamps.Parse(r.Created), (int)r.ActiveTokens)
+        {
+            Features = AppFeatures.FromJson(r.Features),
+        }).ToList();
+    }
+
+    private static Task<string?> DirectoryOfAsync(DbConnection connection, DbTransaction? transaction, string appId) =>
+        connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }, transaction);
+
+    private async Task<IssuedToken> IssueAsync(DbConnection connection, DbTransaction transaction, string directoryId, string appId, string? name, DateTimeOffset? expires)
     {
         var token = AppTokens.NewToken();
-        var tokenId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var now = time.GetUtcNow();
+        var tokenId = Guid.CreateVersion7(now).ToString("N");
         await connection.ExecuteAsync(
-            "INSERT INTO app_tokens (directory_id, app_id, id, hash, created) VALUES (@directoryId, @appId, @tokenId, @hash, @created)",
-            new { directoryId, appId, tokenId, hash = AppTokens.Hash(token), created = Timestamps.Format(time.GetUtcNow()) }, transaction);
-        return new IssuedToken(tokenId, token);
+            "INSERT INTO app_tokens (directory_id, app_id, id, name, hash, created, expires) VALUES (@directoryId, @appId, @tokenId, @name, @hash, @created, @expires)",
+            new { directoryId, appId, tokenId, name, hash = AppTokens.Hash(token), created = Timestamps.Format(now), expires = expires is { } e ? Timestamps.Format(e) : null },
+            transaction);
+        return new IssuedToken(tokenId, token, expires);
     }
 
-    private async Task<int> RevokeAllAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string appId) =>
+    private async Task<int> RevokeAllAsync(DbConnection connection, DbTransaction transaction, string appId) =>
         await connection.ExecuteAsync(
             "UPDATE app_tokens SET revoked = @now WHERE app_id = @appId AND revoked IS NULL",
             new { appId, now = Timestamps.Format(time.GetUtcNow()) }, transaction);
+
+    private static string ValidName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new InvalidInputException("name", "The app needs a name, e.g. \"Microsoft Entra ID\".");
+        }
+
+        var trimmed = name.Trim();
+        return trimmed.Length <= MaxNameLength
+            ? trimmed
+            : throw new InvalidInputException("name", $"The app's name is longer than {MaxNameLength} characters.");
+    }
+
+    private (string? Name, DateTimeOffset? Expires) ValidToken(string? name, DateTimeOffset? expires)
+    {
+        if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength))
+        {
+            throw new InvalidInputException("name", $"A token's name is 1 to {MaxNameLength} characters (or leave it out).");
+        }
+
+        if (expires is { } e && e <= time.GetUtcNow())
+        {
+            throw new InvalidInputException("expires", $"The expiry must be in the future; got {Timestamps.Format(e)}.");
+        }
+
+        return (name?.Trim(), expires);
+    }
+
+    private static DateTimeOffset? Time(string? text) => text is null ? null : Timestamps.Parse(text);
 }

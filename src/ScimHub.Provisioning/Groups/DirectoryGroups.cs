@@ -5,6 +5,7 @@ using ScimHub.Core;
 using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
@@ -22,6 +23,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
     public async Task<StoredResource> CreateAsync(EventContext context, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        AppFeatures.Require(context.App.Features.CreateGroups, "createGroups", context.App.AppName, "create groups");
         var directoryId = context.DirectoryId;
         var attributes = ResourceReader.Read(body, CoreSchemas.GroupType);
         var memberIds = PatchEngine.MemberIds(attributes["members"]);
@@ -86,6 +88,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
     public async Task DeleteAsync(EventContext context, string id, string? ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        AppFeatures.Require(context.App.Features.DeleteGroups, "deleteGroups", context.App.AppName, "delete groups");
         var directoryId = context.DirectoryId;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
@@ -125,6 +128,8 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
             var attributesChanged = !JsonNode.DeepEquals(attributes, current.Attributes);
             if (!delta.IsEmpty || attributesChanged)
             {
+                // Members count as an update of the group; a request that changes nothing needs no feature.
+                AppFeatures.Require(context.App.Features.UpdateGroups, "updateGroups", context.App.AppName, "update groups");
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
                 await WriteUniqueAsync(() => connection.ExecuteAsync(
                     """

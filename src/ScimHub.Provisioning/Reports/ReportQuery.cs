@@ -4,11 +4,8 @@ using System.Text.RegularExpressions;
 
 namespace ScimHub.Provisioning.Reports;
 
-/// <summary>A filter given to a report search that it cannot use; <see cref="Field"/> names it.</summary>
-public sealed class ReportQueryException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}
+/// <summary>A filter given to a report search that it cannot use; <see cref="InvalidInputException.Field"/> names it.</summary>
+public sealed class ReportQueryException(string field, string message) : InvalidInputException(field, message);
 
 /// <summary>
 /// A Provisioning Report search: a time span plus optional filters (end-user identifier, app name, outcome,

@@ -5,6 +5,7 @@ using ScimHub.Core;
 using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Groups;
 using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
@@ -22,6 +23,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     public async Task<StoredResource> CreateAsync(EventContext context, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        AppFeatures.Require(context.App.Features.CreateUsers, "createUsers", context.App.AppName, "create users");
         var directoryId = context.DirectoryId;
         var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
         var now = time.GetUtcNow();
@@ -86,9 +88,21 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     public Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken) =>
         ChangeAsync(context, id, ifMatch, current => PatchEngine.Apply(current, CoreSchemas.UserType, operations).Resource, cancellationToken);
 
+    /// <summary>
+    /// Deletes the user, or, when the app's features say <see cref="UserDeleteAction.Deactivate"/>, sets
+    /// <c>active: false</c> instead (a deactivation like any other: the user keeps its groups).
+    /// </summary>
     public async Task DeleteAsync(EventContext context, string id, string? ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var features = context.App.Features;
+        AppFeatures.Require(features.DeleteUsers, "deleteUsers", context.App.AppName, "delete users");
+        if (features.UserDeleteAction == UserDeleteAction.Deactivate)
+        {
+            await ChangeAsync(context, id, ifMatch, Deactivated, cancellationToken);
+            return;
+        }
+
         var directoryId = context.DirectoryId;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
@@ -125,6 +139,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
             result = current;
             if (!JsonNode.DeepEquals(attributes, current.Attributes))
             {
+                RequireUpdateFeatures(context.App, current.Attributes, attributes);
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
                 await WriteUniqueAsync(() => connection.ExecuteAsync(
                     """
@@ -157,6 +172,47 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         await using var read = await database.OpenAsync(cancellationToken);
         var groups = await GroupsOfAsync(read, directoryId, [id]);
         return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
+    }
+
+    private static JsonObject Deactivated(JsonObject user)
+    {
+        var copy = user.DeepClone().AsObject();
+        copy["active"] = false;
+        return copy;
+    }
+
+    /// <summary>
+    /// A change needs <c>deactivateUsers</c> when it deactivates the user and <c>updateUsers</c> when it changes
+    /// anything else (reactivating included); both when it does both.
+    /// </summary>
+    private static void RequireUpdateFeatures(AppIdentity app, JsonObject before, JsonObject after)
+    {
+        var features = app.Features;
+        if (features.UpdateUsers && features.DeactivateUsers)
+        {
+            return;
+        }
+
+        var operation = OperationOf(before, after);
+        if (operation == EventOperations.Deactivate)
+        {
+            AppFeatures.Require(features.DeactivateUsers, "deactivateUsers", app.AppName, "deactivate users");
+            if (!features.UpdateUsers && !JsonNode.DeepEquals(WithoutActive(before), WithoutActive(after)))
+            {
+                AppFeatures.Require(false, "updateUsers", app.AppName, "update users");
+            }
+
+            return;
+        }
+
+        AppFeatures.Require(features.UpdateUsers, "updateUsers", app.AppName, operation == EventOperations.Reactivate ? "reactivate users" : "update users");
+    }
+
+    private static JsonObject WithoutActive(JsonObject user)
+    {
+        var copy = user.DeepClone().AsObject();
+        copy.Remove("active");
+        return copy;
     }
 
     /// <summary>deactivate or reactivate when <c>active</c> flips (absent counts as active), else update.</summary>

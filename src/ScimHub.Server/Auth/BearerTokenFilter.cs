@@ -6,7 +6,7 @@ namespace ScimHub.Server.Auth;
 
 /// <summary>
 /// Every SCIM request needs <c>Authorization: Bearer &lt;token&gt;</c> with an active token of the app its URL names.
-/// No token, a wrong one or another app's token is a 401 with a SCIM error body and <c>WWW-Authenticate</c>.
+/// No token, a wrong, revoked or expired one, or another app's token is a 401 with a SCIM error body and <c>WWW-Authenticate</c>.
 /// </summary>
 internal sealed class BearerTokenFilter(ProvisioningApps apps) : IEndpointFilter
 {
@@ -25,13 +25,13 @@ internal sealed class BearerTokenFilter(ProvisioningApps apps) : IEndpointFilter
             return Unauthorized(http, "invalid_request", "Send the app's bearer token: 'Authorization: Bearer <token>'.");
         }
 
-        var identity = await apps.AuthenticateAsync(appId, header[scheme.Length..].Trim(), http.RequestAborted);
-        if (identity is null)
+        var check = await apps.AuthenticateAsync(appId, header[scheme.Length..].Trim(), http.RequestAborted);
+        if (check.App is null)
         {
-            return Unauthorized(http, "invalid_token", "The bearer token is not valid for this app's SCIM base URL (unknown, revoked, or issued for another app).");
+            return Unauthorized(http, "invalid_token", check.Refusal!);
         }
 
-        http.Items[ItemKey] = identity;
+        http.Items[ItemKey] = check.App;
         return await next(context);
     }
 

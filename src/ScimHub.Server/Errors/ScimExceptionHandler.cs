@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using ScimHub.Core.Errors;
-using ScimHub.Provisioning.Reports;
+using ScimHub.Provisioning;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Server.Errors;
@@ -20,10 +20,18 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
             return true;
         }
 
-        if (exception is ReportQueryException invalid)
+        if (exception is InvalidInputException invalid)
         {
             // The admin API answers in ProblemDetails, naming the field it could not use.
             await Results.ValidationProblem(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }, detail: invalid.Message).ExecuteAsync(httpContext);
+            return true;
+        }
+
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json })
+        {
+            // An admin API body that does not read as its type: a wrong type, an unknown field, broken JSON.
+            var (field, detail) = AdminBodyError.Describe(json);
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] }, detail: detail).ExecuteAsync(httpContext);
             return true;
         }
 

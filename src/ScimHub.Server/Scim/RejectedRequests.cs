@@ -8,7 +8,8 @@ namespace ScimHub.Server.Scim;
 
 /// <summary>
 /// Records a failure event for every SCIM write the hub refuses (bad body, unknown id, duplicate userName, failed
-/// precondition, internal error), then lets the error answer the request as before. A 503 (database busy) is not
+/// precondition, internal error) and a skipped event for a change the app's provisioning features do not allow
+/// (403), then lets the error answer the request as before. A 503 (database busy) is not
 /// recorded: nothing could be written, and the provider retries. Recording a failure never changes the response.
 /// </summary>
 internal sealed class RejectedRequests(EventRecorder events, Database database, ILogger<RejectedRequests> logger) : IEndpointFilter
@@ -60,7 +61,10 @@ internal sealed class RejectedRequests(EventRecorder events, Database database, 
         try
         {
             // Not the request's token: a client that hangs up must not cancel the record of its failure.
-            await events.RecordRejectedAsync(context, draft.Failed(error.Status, error.ScimType, error.Detail), CancellationToken.None);
+            var refused = draft.Failed(error.Status, error.ScimType, error.Detail);
+            // A 403 is a change the app's provisioning features do not allow: skipped, not failed (nothing is wrong
+            // with the request, and the provider has nothing to fix).
+            await events.RecordRejectedAsync(context, error.Status == 403 ? refused with { Outcome = EventOutcomes.Skipped } : refused, CancellationToken.None);
         }
 #pragma warning disable CA1031 // The request's own error is what the client must see; a failed record is logged.
         catch (Exception exception)

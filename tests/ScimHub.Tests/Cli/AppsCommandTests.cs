@@ -47,7 +47,11 @@ public sealed class AppsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Rotate_revoke_and_delete_name_unknown_apps_clearly()
     {
-        foreach (var command in new[] { new[] { "apps", "tokens", "rotate" }, ["apps", "tokens", "revoke"], ["apps", "delete"] })
+        foreach (var command in new[]
+        {
+            new[] { "apps", "tokens", "rotate" }, ["apps", "tokens", "revoke", "--all"], ["apps", "tokens", "revoke", "--token", "t1"], ["apps", "tokens", "list"],
+            ["apps", "tokens", "create"], ["apps", "delete"], ["apps", "rename", "--name", "x"], ["apps", "features", "show"], ["apps", "features", "set", "--create-users", "off"],
+        })
         {
             var (code, _, error) = await RunAsync([.. command, "--app", "nope"]);
 
@@ -63,7 +67,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var appId = Line(created, "App id:");
 
         var (rotateCode, rotated, _) = await RunAsync("apps", "tokens", "rotate", "--app", appId);
-        var (revokeCode, revoked, _) = await RunAsync("apps", "tokens", "revoke", "--app", appId);
+        var (revokeCode, revoked, _) = await RunAsync("apps", "tokens", "revoke", "--app", appId, "--all");
         var (deleteCode, _, _) = await RunAsync("apps", "delete", "--app", appId);
         var (_, list, _) = await RunAsync("apps", "list");
 
@@ -94,7 +98,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var (secondCode, second, _) = await RunAsync("db", "migrate");
 
         Assert.Equal((0, 0), (firstCode, secondCode));
-        Assert.Contains("Applied 3 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events.", first, StringComparison.Ordinal);
+        Assert.Contains("Applied 4 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry.", first, StringComparison.Ordinal);
         Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
     }
 
@@ -108,6 +112,82 @@ public sealed class AppsCommandTests : IAsyncLifetime
 
         Assert.Equal(2, code);
         Assert.Contains("Storage:ConnectionString must name the database", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Features_set_switches_only_what_it_names_and_show_prints_them()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Okta");
+        var appId = Line(created, "App id:");
+
+        var (setCode, set, _) = await RunAsync("apps", "features", "set", "--app", appId, "--delete-users", "on", "--user-delete-action", "deactivate", "--create-groups", "off");
+        var (_, shown, _) = await RunAsync("apps", "features", "show", "--app", appId);
+        var (badCode, _, badError) = await RunAsync("apps", "features", "set", "--app", appId, "--create-users", "maybe");
+
+        Assert.Equal(0, setCode);
+        Assert.Equal(set, shown);
+        Assert.Contains("users:  create on, update on, deactivate on, delete on (a DELETE deactivates the user)", shown, StringComparison.Ordinal);
+        Assert.Contains("groups: create off, update on, delete on", shown, StringComparison.Ordinal);
+        Assert.NotEqual(0, badCode);
+        Assert.Contains("maybe", badError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tokens_are_created_with_a_name_and_expiry_listed_without_the_secret_and_revoked_one_by_one()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Entra");
+        var appId = Line(created, "App id:");
+
+        var (createCode, issued, _) = await RunAsync("apps", "tokens", "create", "--app", appId, "--name", "Entra 2027", "--expires", "2099-01-31");
+        var tokenId = Line(issued, "Token id:");
+        var (_, listed, _) = await RunAsync("apps", "tokens", "list", "--app", appId);
+        var (revokeCode, _, _) = await RunAsync("apps", "tokens", "revoke", "--app", appId, "--token", tokenId);
+        var (againCode, _, again) = await RunAsync("apps", "tokens", "revoke", "--app", appId, "--token", tokenId);
+        var (_, afterRevoke, _) = await RunAsync("apps", "tokens", "list", "--app", appId);
+
+        Assert.Equal((0, 0, 2), (createCode, revokeCode, againCode));
+        Assert.Equal("2099-01-31 00:00 UTC", Line(issued, "Expires:"));
+        var row = listed.Split('\n').Single(l => l.StartsWith(tokenId, StringComparison.Ordinal));
+        Assert.Contains("Entra 2027", row, StringComparison.Ordinal);
+        Assert.Contains("2099-01-31 00:00", row, StringComparison.Ordinal);
+        Assert.Matches("never +active$", row.TrimEnd());
+        Assert.DoesNotContain(Line(issued, "Bearer token:"), listed, StringComparison.Ordinal);
+        Assert.Equal(3, listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("no active token", again, StringComparison.Ordinal);
+        Assert.EndsWith("revoked", afterRevoke.Split('\n').Single(l => l.StartsWith(tokenId, StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotate_with_overlap_says_when_earlier_tokens_stop()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Entra");
+        var appId = Line(created, "App id:");
+
+        var (code, rotated, _) = await RunAsync("apps", "tokens", "rotate", "--app", appId, "--overlap", "24h");
+        var (_, listed, _) = await RunAsync("apps", "tokens", "list", "--app", appId);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Earlier tokens of this app stop working at ", rotated, StringComparison.Ordinal);
+        Assert.Equal(2, listed.Split('\n').Count(l => l.TrimEnd().EndsWith("active", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Token_commands_name_the_option_that_is_wrong()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Entra");
+        var appId = Line(created, "App id:");
+
+        var (expiresCode, _, expires) = await RunAsync("apps", "tokens", "create", "--app", appId, "--expires", "2001-01-01");
+        var (overlapCode, _, overlap) = await RunAsync("apps", "tokens", "rotate", "--app", appId, "--overlap", "45d");
+        var (neitherCode, _, neither) = await RunAsync("apps", "tokens", "revoke", "--app", appId);
+        var (bothCode, _, _) = await RunAsync("apps", "tokens", "revoke", "--app", appId, "--all", "--token", "t");
+
+        Assert.Equal((2, 2), (expiresCode, overlapCode));
+        Assert.StartsWith("scimhub: --expires: ", expires, StringComparison.Ordinal);
+        Assert.StartsWith("scimhub: --overlap: ", overlap, StringComparison.Ordinal);
+        Assert.NotEqual(0, neitherCode);
+        Assert.NotEqual(0, bothCode);
+        Assert.Contains("--token <id>", neither, StringComparison.Ordinal);
     }
 
     private static string Line(string output, string label) => CliApp.Line(output, label);

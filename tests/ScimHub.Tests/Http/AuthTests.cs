@@ -47,7 +47,7 @@ public sealed class AuthTests(HubFactory hub)
         var scim = await hub.NewAppAsync();
         var apps = hub.Service<ProvisioningApps>();
 
-        var rotated = await apps.RotateTokenAsync(scim.AppId, TestContext.Current.CancellationToken);
+        var rotated = await apps.RotateTokenAsync(scim.AppId, null, null, TestContext.Current.CancellationToken);
         var oldToken = await scim.GetAsync("/Users");
         var newToken = await scim.GetAsync("/Users", bearer: rotated!.Token);
         await apps.RevokeTokensAsync(scim.AppId, TestContext.Current.CancellationToken);

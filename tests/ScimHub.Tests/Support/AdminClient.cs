@@ -18,9 +18,23 @@ public sealed class AdminClient(HttpClient http, string key)
     }
 
     /// <summary>A GET of the admin API: status, body as JSON (when it is JSON), body as text, and the headers.</summary>
-    public async Task<AdminResponse> GetAsync(string pathAndQuery, string? bearer = null)
+    public Task<AdminResponse> GetAsync(string pathAndQuery, string? bearer = null) => SendAsync(HttpMethod.Get, pathAndQuery, null, bearer);
+
+    public Task<AdminResponse> PostAsync(string path, string json) => SendAsync(HttpMethod.Post, path, json);
+
+    public Task<AdminResponse> PatchAsync(string path, string json) => SendAsync(HttpMethod.Patch, path, json);
+
+    public Task<AdminResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
+
+    /// <summary>A request to the admin API with an optional JSON body (<paramref name="content"/>); <paramref name="bearer"/> "" sends no key.</summary>
+    public async Task<AdminResponse> SendAsync(HttpMethod method, string pathAndQuery, string? content, string? bearer = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = new HttpRequestMessage(method, pathAndQuery);
+        if (content is not null)
+        {
+            request.Content = new StringContent(content, System.Text.Encoding.UTF8, "application/json");
+        }
+
         if (bearer != "")
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer ?? key);
@@ -30,7 +44,7 @@ public sealed class AdminClient(HttpClient http, string key)
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var json = mediaType?.Contains("json", StringComparison.Ordinal) == true && text.Length > 0 ? JsonNode.Parse(text) : null;
-        return new AdminResponse(response.StatusCode, json, text, mediaType, response.Content.Headers.ContentDisposition?.ToString(), response.Headers.WwwAuthenticate.ToString());
+        return new AdminResponse(response.StatusCode, json, text, mediaType, response.Content.Headers.ContentDisposition?.ToString(), response.Headers.WwwAuthenticate.ToString(), response.Headers.Location);
     }
 
     /// <summary>The events of a report search (one page), asserting a 200.</summary>
@@ -49,4 +63,4 @@ public sealed class AdminClient(HttpClient http, string key)
     }
 }
 
-public sealed record AdminResponse(HttpStatusCode Status, JsonNode? Body, string Text, string? MediaType, string? ContentDisposition, string WwwAuthenticate);
+public sealed record AdminResponse(HttpStatusCode Status, JsonNode? Body, string Text, string? MediaType, string? ContentDisposition, string WwwAuthenticate, Uri? Location = null);

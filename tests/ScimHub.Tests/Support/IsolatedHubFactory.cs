@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
@@ -21,7 +22,15 @@ public sealed class IsolatedHubFactory(TestStore store, params (string Key, stri
         {
             builder.UseSetting(key, value);
         }
+
+        if (Time is { } time)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
     }
+
+    /// <summary>The hub's clock, when a test moves time itself (a FakeTimeProvider).</summary>
+    public TimeProvider? Time { get; init; }
 
     /// <summary>An app in the hub's first directory, and a client holding its token.</summary>
     public async Task<ScimClient> NewAppAsync()

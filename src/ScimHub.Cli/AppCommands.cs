@@ -1,0 +1,305 @@
+using System.CommandLine;
+using ScimHub.Provisioning.Apps;
+
+namespace ScimHub.Cli;
+
+/// <summary><c>scimhub apps …</c>: provisioning apps, their features and their bearer tokens.</summary>
+internal static class AppCommands
+{
+    public static Command Create(Func<ParseResult, CancellationToken, Task<Hub>> openAsync, TextWriter output, TextWriter error)
+    {
+        var name = new Option<string>("--name") { Description = "Name of the app, e.g. \"Microsoft Entra ID\".", Required = true };
+        var directory = new Option<string?>("--directory") { Description = "Directory (id or name) the app provisions into; default: the first directory." };
+        var appId = new Option<string>("--app") { Description = "The app's id (see apps list).", Required = true };
+
+        var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory };
+        create.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var target = parse.GetValue(directory) is { } wanted
+                ? await hub.Directories.FindAsync(wanted, ct)
+                : await hub.Directories.EnsureDefaultAsync(ct);
+            if (target is null)
+            {
+                await error.WriteLineAsync($"No directory '{parse.GetValue(directory)}'. See: scimhub directories list");
+                return 2;
+            }
+
+            var (app, token) = await hub.Apps.CreateAsync(target.Id, parse.GetValue(name)!, ct);
+            await output.WriteLineAsync($"Created app \"{app.Name}\" in directory \"{target.Name}\".");
+            await output.WriteLineAsync($"App id:        {app.Id}");
+            await output.WriteLineAsync($"SCIM Base URL: {hub.ScimBaseUrl(app.Id)}");
+            await output.WriteLineAsync($"Bearer token:  {token.Token}");
+            await output.WriteLineAsync("The token is shown only now: paste it into the provider's Secret Token field.");
+            return 0;
+        });
+
+        var list = new Command("list", "List the apps with their SCIM base URLs.");
+        list.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var apps = await hub.Apps.ListAsync(ct);
+            var directories = (await hub.Directories.ListAsync(ct)).ToDictionary(d => d.Id, d => d.Name);
+            if (apps.Count == 0)
+            {
+                await output.WriteLineAsync("No apps yet. Create one: scimhub apps create --name \"Microsoft Entra ID\"");
+                return 0;
+            }
+
+            await output.WriteLineAsync($"{"ID",-32}  {"NAME",-28}  {"DIRECTORY",-12}  {"TOKENS",6}  SCIM BASE URL");
+            foreach (var app in apps)
+            {
+                await output.WriteLineAsync($"{app.Id,-32}  {app.Name,-28}  {directories.GetValueOrDefault(app.DirectoryId, app.DirectoryId),-12}  {app.ActiveTokens,6}  {hub.ScimBaseUrl(app.Id)}");
+            }
+
+            return 0;
+        });
+
+        var newName = new Option<string>("--name") { Description = "The app's new name.", Required = true };
+        var rename = new Command("rename", "Rename an app (its events keep the name they were recorded under).") { appId, newName };
+        rename.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, parse.GetValue(newName), null, ct);
+            if (app is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await output.WriteLineAsync($"Renamed app {app.Id} to \"{app.Name}\".");
+            return 0;
+        });
+
+        var delete = new Command("delete", "Delete an app and its tokens (the directory's users and groups stay).") { appId };
+        delete.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var id = parse.GetValue(appId)!;
+            if (!await hub.Apps.DeleteAsync(id, ct))
+            {
+                return await NoSuchAppAsync(error, id);
+            }
+
+            await output.WriteLineAsync($"Deleted app {id}.");
+            return 0;
+        });
+
+        return new Command("apps", "Provisioning apps: identity providers that push users and groups into the hub.")
+        {
+            create, list, rename, delete,
+            Features(openAsync, appId, output, error),
+            Tokens(openAsync, appId, output, error),
+        };
+    }
+
+    public static async Task<int> NoSuchAppAsync(TextWriter error, string id)
+    {
+        await error.WriteLineAsync($"No app with id '{id}'. See: scimhub apps list");
+        return 2;
+    }
+
+    private static Command Features(Func<ParseResult, CancellationToken, Task<Hub>> openAsync, Option<string> appId, TextWriter output, TextWriter error)
+    {
+        var show = new Command("show", "Show which changes the app's identity provider may make.") { appId };
+        show.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var app = await hub.Apps.FindAsync(parse.GetValue(appId)!, ct);
+            if (app is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await PrintFeaturesAsync(output, app);
+            return 0;
+        });
+
+        var switches = new (string Feature, Option<string?> Option)[]
+        {
+            ("createUsers", Switch("--create-users", "create users")),
+            ("updateUsers", Switch("--update-users", "update users (reactivating included)")),
+            ("deactivateUsers", Switch("--deactivate-users", "deactivate users (active: false)")),
+            ("deleteUsers", Switch("--delete-users", "delete users")),
+            ("createGroups", Switch("--create-groups", "create groups")),
+            ("updateGroups", Switch("--update-groups", "update groups and their members")),
+            ("deleteGroups", Switch("--delete-groups", "delete groups")),
+        };
+        var deleteAction = new Option<UserDeleteAction?>("--user-delete-action")
+        {
+            Description = "What an allowed DELETE of a user does: Delete, or Deactivate (keep the user with active: false).",
+        };
+        var set = new Command("set", "Switch provisioning features on or off; features not named stay as they are.") { appId, deleteAction };
+        foreach (var (_, option) in switches)
+        {
+            set.Options.Add(option);
+        }
+
+        set.SetAction(async (parse, ct) =>
+        {
+            bool? Value(string feature) => parse.GetValue(switches.Single(s => s.Feature == feature).Option) is { } onOff ? onOff == "on" : null;
+            var changes = new FeatureChanges
+            {
+                CreateUsers = Value("createUsers"),
+                UpdateUsers = Value("updateUsers"),
+                DeactivateUsers = Value("deactivateUsers"),
+                DeleteUsers = Value("deleteUsers"),
+                UserDeleteAction = parse.GetValue(deleteAction),
+                CreateGroups = Value("createGroups"),
+                UpdateGroups = Value("updateGroups"),
+                DeleteGroups = Value("deleteGroups"),
+            };
+            var hub = await openAsync(parse, ct);
+            var app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, null, changes, ct);
+            if (app is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await PrintFeaturesAsync(output, app);
+            return 0;
+        });
+
+        return new Command("features", "Provisioning features: which changes an app may make.") { show, set };
+    }
+
+    private static Option<string?> Switch(string name, string change)
+    {
+        var option = new Option<string?>(name) { Description = $"on or off: may the app {change}.", HelpName = "on|off" };
+        option.AcceptOnlyFromAmong("on", "off");
+        return option;
+    }
+
+    private static async Task PrintFeaturesAsync(TextWriter output, ProvisioningApp app)
+    {
+        static string OnOff(bool on) => on ? "on" : "off";
+        var f = app.Features;
+        await output.WriteLineAsync($"Provisioning features of \"{app.Name}\" ({app.Id}):");
+        await output.WriteLineAsync($"  users:  create {OnOff(f.CreateUsers)}, update {OnOff(f.UpdateUsers)}, deactivate {OnOff(f.DeactivateUsers)}, delete {OnOff(f.DeleteUsers)}"
+            + (f.DeleteUsers && f.UserDeleteAction == UserDeleteAction.Deactivate ? " (a DELETE deactivates the user)" : ""));
+        await output.WriteLineAsync($"  groups: create {OnOff(f.CreateGroups)}, update {OnOff(f.UpdateGroups)}, delete {OnOff(f.DeleteGroups)}");
+    }
+
+    private static Command Tokens(Func<ParseResult, CancellationToken, Task<Hub>> openAsync, Option<string> appId, TextWriter output, TextWriter error)
+    {
+        var expires = new Option<string?>("--expires")
+        {
+            Description = "When the new token stops working: a duration (90d, 12w) or an ISO-8601 time (2027-06-30). Default: never.",
+        };
+
+        var list = new Command("list", "List the app's tokens: name, created, expiry, last use, state (never the tokens).") { appId };
+        list.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var tokens = await hub.Apps.ListTokensAsync(parse.GetValue(appId)!, ct);
+            if (tokens is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            await output.WriteLineAsync($"{"ID",-32}  {"NAME",-28}  {"CREATED (UTC)",-16}  {"EXPIRES (UTC)",-16}  {"LAST USED (UTC)",-16}  STATE");
+            foreach (var token in tokens)
+            {
+                await output.WriteLineAsync(
+                    $"{token.Id,-32}  {token.Name ?? "",-28}  {Minute(token.Created),-16}  {(token.Expires is { } e ? Minute(e) : "never"),-16}  {(token.LastUsed is { } u ? Minute(u) : "never"),-16}  {token.StateAt(now)}");
+            }
+
+            return 0;
+        });
+
+        var tokenName = new Option<string?>("--name") { Description = "A name to tell the token apart, e.g. \"Entra production 2027\"." };
+        var create = new Command("create", "Issue one more token; the app's other tokens keep working (overlap during a switch).") { appId, tokenName, expires };
+        create.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var expiry = parse.GetValue(expires) is { } text ? AppTokens.ParseExpiry(text, TimeProvider.System.GetUtcNow()) : (DateTimeOffset?)null;
+            var token = await hub.Apps.IssueTokenAsync(parse.GetValue(appId)!, parse.GetValue(tokenName), expiry, ct);
+            if (token is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await PrintTokenAsync(output, token);
+            await output.WriteLineAsync("The app's other tokens keep working; revoke them when the provider uses this one: scimhub apps tokens revoke");
+            return 0;
+        });
+
+        var overlap = new Option<string?>("--overlap")
+        {
+            Description = "How long the earlier tokens keep working, e.g. 24h or 7d (at most 30d). Default: they stop at once.",
+        };
+        var rotate = new Command("rotate", "Issue a new token and retire the app's earlier ones, at once or after --overlap.") { appId, expires, overlap };
+        rotate.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var now = TimeProvider.System.GetUtcNow();
+            var expiry = parse.GetValue(expires) is { } text ? AppTokens.ParseExpiry(text, now) : (DateTimeOffset?)null;
+            var window = parse.GetValue(overlap) is { } o ? Provisioning.Reports.ReportQuery.Duration(o, "overlap") : (TimeSpan?)null;
+            var token = await hub.Apps.RotateTokenAsync(parse.GetValue(appId)!, expiry, window, ct);
+            if (token is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await PrintTokenAsync(output, token);
+            await output.WriteLineAsync(window is { } w
+                ? $"Earlier tokens of this app stop working at {Minute(now + w)} UTC."
+                : "Earlier tokens of this app no longer work.");
+            return 0;
+        });
+
+        var tokenId = new Option<string?>("--token") { Description = "The token's id (see apps tokens list)." };
+        var all = new Option<bool>("--all") { Description = "Revoke every token of the app." };
+        var revoke = new Command("revoke", "Revoke one token (--token) or all of them (--all); they stop working at once.") { appId, tokenId, all };
+        revoke.Validators.Add(result =>
+        {
+            if ((result.GetValue(tokenId) is null) == !result.GetValue(all))
+            {
+                result.AddError("Name the token to revoke with --token <id>, or revoke every token with --all.");
+            }
+        });
+        revoke.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var id = parse.GetValue(appId)!;
+            if (parse.GetValue(tokenId) is { } one)
+            {
+                var revoked = await hub.Apps.RevokeTokenAsync(id, one, ct);
+                if (revoked is null)
+                {
+                    return await NoSuchAppAsync(error, id);
+                }
+
+                if (revoked == false)
+                {
+                    await error.WriteLineAsync($"App {id} has no active token with id '{one}'. See: scimhub apps tokens list --app {id}");
+                    return 2;
+                }
+
+                await output.WriteLineAsync($"Revoked token {one} of app {id}.");
+                return 0;
+            }
+
+            var count = await hub.Apps.RevokeTokensAsync(id, ct);
+            if (count is null)
+            {
+                return await NoSuchAppAsync(error, id);
+            }
+
+            await output.WriteLineAsync($"Revoked {count} token(s) of app {id}. Issue a new one with: scimhub apps tokens create --app {id}");
+            return 0;
+        });
+
+        return new Command("tokens", "Bearer tokens of an app.") { list, create, rotate, revoke };
+    }
+
+    private static async Task PrintTokenAsync(TextWriter output, IssuedToken token)
+    {
+        await output.WriteLineAsync($"Token id:      {token.TokenId}");
+        await output.WriteLineAsync($"Bearer token:  {token.Token}");
+        await output.WriteLineAsync($"Expires:       {(token.Expires is { } e ? Minute(e) + " UTC" : "never")}");
+        await output.WriteLineAsync("The token is shown only now.");
+    }
+
+    private static string Minute(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+}
