@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using ScimHub.Core.Errors;
 
@@ -13,6 +14,11 @@ public sealed record AppFeatures
     public static readonly AppFeatures AllOn = new();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Parsed features by their stored JSON: every request reads them, and apps share a handful of settings.</summary>
+    private static readonly ConcurrentDictionary<string, AppFeatures> Parsed = new(StringComparer.Ordinal);
+
+    private const int MaxParsed = 1024;
 
     public bool CreateUsers { get; init; } = true;
 
@@ -61,6 +67,23 @@ public sealed record AppFeatures
 
     internal string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    internal static AppFeatures FromJson(string? json) =>
-        string.IsNullOrEmpty(json) ? AllOn : JsonSerializer.Deserialize<AppFeatures>(json, Json) ?? AllOn;
+    internal static AppFeatures FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return AllOn;
+        }
+
+        if (Parsed.TryGetValue(json, out var known))
+        {
+            return known;
+        }
+
+        if (Parsed.Count >= MaxParsed)
+        {
+            Parsed.Clear();
+        }
+
+        return Parsed[json] = JsonSerializer.Deserialize<AppFeatures>(json, Json) ?? AllOn;
+    }
 }

@@ -235,13 +235,20 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// </summary>
     private async Task NoteUseAsync(string directoryId, string appId, string tokenId, string? lastUsed, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (lastUsed is not null && now - Timestamps.Parse(lastUsed) < LastUsedResolution)
+        // What this node knows first (no parsing on the hot path), then the stored time (another node may have written it).
+        var previous = lastUsedWritten.GetValueOrDefault(tokenId);
+        if (now - previous < LastUsedResolution)
         {
             return;
         }
 
-        var previous = lastUsedWritten.GetValueOrDefault(tokenId);
-        if (now - previous < LastUsedResolution || !lastUsedWritten.TryUpdate(tokenId, now, previous) && !lastUsedWritten.TryAdd(tokenId, now))
+        if (lastUsed is not null && Timestamps.Parse(lastUsed) is var stored && now - stored < LastUsedResolution)
+        {
+            lastUsedWritten[tokenId] = stored;
+            return;
+        }
+
+        if (!lastUsedWritten.TryUpdate(tokenId, now, previous) && !lastUsedWritten.TryAdd(tokenId, now))
         {
             return;
         }
