@@ -89,6 +89,7 @@ internal static class AppCommands
             create, list, rename, delete,
             Features(openAsync, appId, output, error),
             Tokens(openAsync, appId, output, error),
+            OAuth(openAsync, appId, output, error),
         };
     }
 
@@ -291,6 +292,76 @@ internal static class AppCommands
         });
 
         return new Command("tokens", "Bearer tokens of an app.") { list, create, rotate, revoke };
+    }
+
+    private static Command OAuth(Func<ParseResult, CancellationToken, Task<Hub>> openAsync, Option<string> appId, TextWriter output, TextWriter error)
+    {
+        var name = new Option<string?>("--name") { Description = "A name to tell the client apart, e.g. \"Entra gallery app\"." };
+        var expires = new Option<string?>("--expires") { Description = "When the secret stops working: a duration (2y is 104w) or an ISO-8601 time. Default: never." };
+        var lifetime = new Option<string?>("--access-token-lifetime") { Description = "How long each access token works: 1h to 6h (default 1h)." };
+        var create = new Command("create", "Create an OAuth 2.0 client (client credentials grant); prints its id, secret (shown once) and token URL.") { appId, name, expires, lifetime };
+        create.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var expiry = parse.GetValue(expires) is { } text ? AppTokens.ParseExpiry(text, TimeProvider.System.GetUtcNow()) : (DateTimeOffset?)null;
+            var tokenLifetime = parse.GetValue(lifetime) is { } l ? Provisioning.Reports.ReportQuery.Duration(l, "accessTokenLifetime") : (TimeSpan?)null;
+            var created = await hub.OAuthClients.CreateAsync(parse.GetValue(appId)!, parse.GetValue(name), expiry, tokenLifetime, ct);
+            if (created is not var (client, secret))
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await output.WriteLineAsync($"Client id:     {client.Id}");
+            await output.WriteLineAsync($"Client secret: {secret}");
+            await output.WriteLineAsync($"Token URL:     {hub.TokenUrl(parse.GetValue(appId)!)}");
+            await output.WriteLineAsync($"Access tokens: {client.AccessTokenLifetime.TotalHours:0.##} h; secret expires: {(client.Expires is { } e ? Minute(e) + " UTC" : "never")}");
+            await output.WriteLineAsync("The secret is shown only now. The provider posts grant_type=client_credentials with the id and secret to the token URL.");
+            return 0;
+        });
+
+        var list = new Command("list", "List the app's OAuth clients (never their secrets).") { appId };
+        list.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var clients = await hub.OAuthClients.ListAsync(parse.GetValue(appId)!, ct);
+            if (clients is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            await output.WriteLineAsync($"{"CLIENT ID",-58}  {"NAME",-24}  {"EXPIRES (UTC)",-16}  {"LAST USED (UTC)",-16}  {"TOKENS",6}  STATE");
+            foreach (var client in clients)
+            {
+                await output.WriteLineAsync(
+                    $"{client.Id,-58}  {client.Name ?? "",-24}  {(client.Expires is { } e ? Minute(e) : "never"),-16}  {(client.LastUsed is { } u ? Minute(u) : "never"),-16}  {client.AccessTokenLifetime.TotalHours,5:0.#}h  {client.StateAt(now)}");
+            }
+
+            return 0;
+        });
+
+        var clientId = new Option<string>("--client") { Description = "The client's id (see apps oauth list).", Required = true };
+        var revoke = new Command("revoke", "Revoke a client and every access token it was given, at once.") { appId, clientId };
+        revoke.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var revoked = await hub.OAuthClients.RevokeAsync(parse.GetValue(appId)!, parse.GetValue(clientId)!, ct);
+            if (revoked is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            if (revoked == false)
+            {
+                await error.WriteLineAsync($"App {parse.GetValue(appId)} has no active OAuth client '{parse.GetValue(clientId)}'.");
+                return 2;
+            }
+
+            await output.WriteLineAsync($"Revoked client {parse.GetValue(clientId)} and its access tokens.");
+            return 0;
+        });
+
+        return new Command("oauth", "OAuth 2.0 clients of an app (client credentials, as Microsoft's gallery requires).") { create, list, revoke };
     }
 
     private static async Task PrintTokenAsync(TextWriter output, IssuedToken token)

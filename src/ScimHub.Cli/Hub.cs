@@ -13,6 +13,10 @@ internal sealed class Hub(Database database, string baseUrl)
 
     public ProvisioningApps Apps { get; } = new(database, TimeProvider.System);
 
+    public OAuthClients OAuthClients { get; } = new(database, TimeProvider.System);
+
+    public string TokenUrl(string appId) => $"{baseUrl.TrimEnd('/')}/oauth/{appId}/token";
+
     public ProvisioningReports Reports { get; } = new(database);
 
     public AdminKeys AdminKeys { get; } = new(database, TimeProvider.System);

@@ -30,6 +30,8 @@ builder.Services.AddSingleton(_ => database);
 builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<HubDirectories>();
 builder.Services.AddSingleton<ProvisioningApps>();
+builder.Services.AddSingleton<OAuthClients>();
+builder.Services.AddSingleton<FailedAuthAttempts>();
 builder.Services.AddSingleton<ListCache>();
 var reports = builder.Configuration.GetSection(ReportOptions.Section).Get<ReportOptions>() ?? new ReportOptions();
 reports.Validate();
@@ -95,6 +97,7 @@ app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGet("/readyz", ReadinessProbe.CheckAsync);
 app.MapPrometheusScrapingEndpoint("/metrics");
 
+app.MapOAuthToken();
 var scim = app.MapGroup("/scim/{appId}/v2")
     .AddEndpointFilter<BearerTokenFilter>()
     .AddEndpointFilter<RejectedRequests>();

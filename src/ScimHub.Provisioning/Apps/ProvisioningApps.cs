@@ -87,7 +87,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         return deleted;
     }
 
-    /// <summary>The app's tokens, newest first; null when there is no such app.</summary>
+    /// <summary>The app's bearer tokens (not the OAuth access tokens of its clients), newest first; null when there is no such app.</summary>
     public async Task<IReadOnlyList<AppToken>?> ListTokensAsync(string appId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -97,7 +97,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         }
 
         var rows = await connection.QueryAsync<(string Id, string? Name, string Created, string? Expires, string? LastUsed, string? Revoked)>(
-            "SELECT id, name, created, expires, last_used, revoked FROM app_tokens WHERE app_id = @appId ORDER BY created DESC, id DESC", new { appId });
+            "SELECT id, name, created, expires, last_used, revoked FROM app_tokens WHERE app_id = @appId AND client_id IS NULL ORDER BY created DESC, id DESC", new { appId });
         return rows.Select(r => new AppToken(r.Id, r.Name, Timestamps.Parse(r.Created), Time(r.Expires), Time(r.LastUsed), Time(r.Revoked))).ToList();
     }
 
@@ -146,12 +146,14 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
             // Earlier tokens expire when the overlap ends, unless they expire sooner anyway.
             var end = Timestamps.Format(now + window);
             await connection.ExecuteAsync(
-                "UPDATE app_tokens SET expires = @end WHERE app_id = @appId AND revoked IS NULL AND (expires IS NULL OR expires > @end)",
+                "UPDATE app_tokens SET expires = @end WHERE app_id = @appId AND client_id IS NULL AND revoked IS NULL AND (expires IS NULL OR expires > @end)",
                 new { appId, end }, transaction);
         }
         else
         {
-            await RevokeAllAsync(connection, transaction, appId);
+            await connection.ExecuteAsync(
+                "UPDATE app_tokens SET revoked = @revoked WHERE app_id = @appId AND client_id IS NULL AND revoked IS NULL",
+                new { appId, revoked = Timestamps.Format(now) }, transaction);
         }
 
         var token = await IssueAsync(connection, transaction, directoryId, appId, $"rotated {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC", expiry);
@@ -175,7 +177,10 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         return revoked > 0;
     }
 
-    /// <summary>Revokes every token of the app; returns how many were active, or null when there is no such app.</summary>
+    /// <summary>
+    /// Revokes every token of the app, OAuth access tokens included; returns how many were active, or null when there
+    /// is no such app.
+    /// </summary>
     public async Task<int?> RevokeTokensAsync(string appId, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginAsync(cancellationToken);
@@ -273,8 +278,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, string? Features, long ActiveTokens)>(
             $"""
             SELECT a.id, a.directory_id, a.name, a.created, a.features,
-                   (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.revoked IS NULL
-                        AND (t.expires IS NULL OR t.expires > @now))
+                   (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.client_id IS NULL
+                        AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > @now))
             FROM apps a {(appId is null ? "ORDER BY a.created, a.id" : "WHERE a.id = @appId")}{(transaction is null ? "" : database.Dialect.ForUpdate)}
             """,
             new { appId, now = Timestamps.Format(time.GetUtcNow()) }, transaction);

@@ -1,4 +1,5 @@
 using ScimHub.Provisioning.Admin;
+using ScimHub.Server.Auth;
 
 namespace ScimHub.Server.Admin;
 
@@ -6,7 +7,7 @@ namespace ScimHub.Server.Admin;
 /// The admin REST API (<c>/api</c>) needs <c>Authorization: Bearer &lt;admin key&gt;</c>, a key made with
 /// <c>scimhub admin keys create</c>. App tokens are not admin keys. Failure: 401 ProblemDetails.
 /// </summary>
-internal sealed class AdminKeyFilter(AdminKeys keys) : IEndpointFilter
+internal sealed class AdminKeyFilter(AdminKeys keys, FailedAuthAttempts failures) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -16,6 +17,12 @@ internal sealed class AdminKeyFilter(AdminKeys keys) : IEndpointFilter
         var key = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
             ? await keys.AuthenticateAsync(header[scheme.Length..].Trim(), http.RequestAborted)
             : null;
+        if (key is null && !failures.Record(http))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return Results.Problem(statusCode: 429, title: "Too many failed attempts", detail: "Too many failed authentication attempts from this address; retry in a minute.");
+        }
+
         if (key is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"ScimHub admin\"";

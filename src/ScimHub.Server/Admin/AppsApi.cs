@@ -25,6 +25,9 @@ internal static class AppsApi
         apps.MapPost("/{appId}/tokens", IssueTokenAsync).WithSummary("Issue one more token; the app's other tokens keep working.");
         apps.MapPost("/{appId}/tokens/rotate", RotateTokenAsync).WithSummary("Issue a new token and retire the earlier ones, at once or after an overlap.");
         apps.MapDelete("/{appId}/tokens/{tokenId}", RevokeTokenAsync).WithSummary("Revoke one token; it stops working at once.");
+        apps.MapGet("/{appId}/oauth-clients", ListClientsAsync).WithSummary("The app's OAuth 2.0 clients (never their secrets), newest first.");
+        apps.MapPost("/{appId}/oauth-clients", CreateClientAsync).WithSummary("Create an OAuth 2.0 client (client credentials); the answer holds its secret (shown once) and token URL.");
+        apps.MapDelete("/{appId}/oauth-clients/{clientId}", RevokeClientAsync).WithSummary("Revoke a client and its access tokens, at once.");
         return api;
     }
 
@@ -87,6 +90,34 @@ internal static class AppsApi
             true => TypedResults.NoContent(),
         };
 
+    private static async Task<Results<Ok<ClientView[]>, ProblemHttpResult>> ListClientsAsync(string appId, OAuthClients clients, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await clients.ListAsync(appId, cancellationToken) is { } list
+            ? TypedResults.Ok(list.Select(c => ClientView.Of(c, now)).ToArray())
+            : NoSuchApp(appId);
+    }
+
+    private static async Task<Results<Created<CreatedClient>, ProblemHttpResult>> CreateClientAsync(
+        string appId, ClientRequest body, HttpRequest request, OAuthClients clients, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expires = body.Expires is { } text ? AppTokens.ParseExpiry(text, now) : (DateTimeOffset?)null;
+        var lifetime = body.AccessTokenLifetime is { } l ? ReportQuery.Duration(l, "accessTokenLifetime") : (TimeSpan?)null;
+        return await clients.CreateAsync(appId, body.Name, expires, lifetime, cancellationToken) is var (client, secret)
+            ? TypedResults.Created($"/api/apps/{appId}/oauth-clients/{client.Id}",
+                new CreatedClient(ClientView.Of(client, now), secret, $"{request.Scheme}://{request.Host}{request.PathBase}/oauth/{appId}/token"))
+            : NoSuchApp(appId);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeClientAsync(string appId, string clientId, OAuthClients clients, CancellationToken cancellationToken) =>
+        await clients.RevokeAsync(appId, clientId, cancellationToken) switch
+        {
+            null => NoSuchApp(appId),
+            false => TypedResults.Problem(statusCode: 404, title: "No such client", detail: $"App '{appId}' has no active OAuth client with id '{clientId}'."),
+            true => TypedResults.NoContent(),
+        };
+
     private static ProblemHttpResult NoSuchApp(string appId) =>
         TypedResults.Problem(statusCode: 404, title: "No such app", detail: $"No app with id '{appId}'. GET /api/apps lists them.");
 }
@@ -121,3 +152,16 @@ internal sealed record TokenSecret(string Id, string Token, DateTimeOffset? Expi
 
 /// <summary>A token as listed: state is active, expired or revoked.</summary>
 internal sealed record TokenView(string Id, string? Name, DateTimeOffset Created, DateTimeOffset? Expires, DateTimeOffset? LastUsed, DateTimeOffset? Revoked, string State);
+
+/// <summary>POST …/oauth-clients: a name, the secret's expiry (duration or ISO-8601 time; default never) and the access tokens' lifetime (1h–6h; default 1h).</summary>
+internal sealed record ClientRequest(string? Name, string? Expires, string? AccessTokenLifetime);
+
+/// <summary>An OAuth client as listed; accessTokenLifetime in seconds.</summary>
+internal sealed record ClientView(string ClientId, string? Name, DateTimeOffset Created, DateTimeOffset? Expires, DateTimeOffset? LastUsed, DateTimeOffset? Revoked, int AccessTokenLifetime, string State)
+{
+    public static ClientView Of(OAuthClient client, DateTimeOffset now) =>
+        new(client.Id, client.Name, client.Created, client.Expires, client.LastUsed, client.Revoked, (int)client.AccessTokenLifetime.TotalSeconds, client.StateAt(now));
+}
+
+/// <summary>A new OAuth client: <see cref="ClientSecret"/> is in this answer only; <see cref="TokenUrl"/> is where the provider exchanges it.</summary>
+internal sealed record CreatedClient(ClientView Client, string ClientSecret, string TokenUrl);

@@ -8,7 +8,7 @@ namespace ScimHub.Server.Auth;
 /// Every SCIM request needs <c>Authorization: Bearer &lt;token&gt;</c> with an active token of the app its URL names.
 /// No token, a wrong, revoked or expired one, or another app's token is a 401 with a SCIM error body and <c>WWW-Authenticate</c>.
 /// </summary>
-internal sealed class BearerTokenFilter(ProvisioningApps apps) : IEndpointFilter
+internal sealed class BearerTokenFilter(ProvisioningApps apps, FailedAuthAttempts failures) : IEndpointFilter
 {
     private const string ItemKey = "ScimHub.App";
 
@@ -35,8 +35,14 @@ internal sealed class BearerTokenFilter(ProvisioningApps apps) : IEndpointFilter
         return await next(context);
     }
 
-    private static IResult Unauthorized(HttpContext http, string error, string detail)
+    private IResult Unauthorized(HttpContext http, string error, string detail)
     {
+        if (!failures.Record(http))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return Results.Extensions.Scim(429, ScimErrorBody.Create(429, null, "Too many failed authentication attempts from this address; retry in a minute."));
+        }
+
         http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"ScimHub\", error=\"{error}\"";
         return Results.Extensions.Scim(401, ScimErrorBody.Create(401, null, detail));
     }

@@ -98,7 +98,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var (secondCode, second, _) = await RunAsync("db", "migrate");
 
         Assert.Equal((0, 0), (firstCode, secondCode));
-        Assert.Contains("Applied 4 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry.", first, StringComparison.Ordinal);
+        Assert.Contains("Applied 5 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients.", first, StringComparison.Ordinal);
         Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
     }
 
@@ -188,6 +188,29 @@ public sealed class AppsCommandTests : IAsyncLifetime
         Assert.NotEqual(0, neitherCode);
         Assert.NotEqual(0, bothCode);
         Assert.Contains("--token <id>", neither, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Oauth_clients_are_created_with_their_token_url_listed_without_secrets_and_revoked()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Entra gallery");
+        var appId = Line(created, "App id:");
+
+        var (createCode, client, _) = await RunAsync("apps", "oauth", "create", "--app", appId, "--name", "gallery", "--access-token-lifetime", "2h", "--expires", "104w");
+        var clientId = Line(client, "Client id:");
+        var (_, listed, _) = await RunAsync("apps", "oauth", "list", "--app", appId);
+        var (revokeCode, _, _) = await RunAsync("apps", "oauth", "revoke", "--app", appId, "--client", clientId);
+        var (_, afterRevoke, _) = await RunAsync("apps", "oauth", "list", "--app", appId);
+        var (badCode, _, bad) = await RunAsync("apps", "oauth", "create", "--app", appId, "--access-token-lifetime", "12h");
+
+        Assert.Equal((0, 0, 2), (createCode, revokeCode, badCode));
+        Assert.StartsWith("scimhub_secret_", Line(client, "Client secret:"), StringComparison.Ordinal);
+        Assert.Equal($"https://scim.example.com/oauth/{appId}/token", Line(client, "Token URL:"));
+        Assert.StartsWith("2 h;", Line(client, "Access tokens:"), StringComparison.Ordinal);
+        Assert.Matches("2h +active$", listed.Split('\n').Single(l => l.StartsWith(clientId, StringComparison.Ordinal)).TrimEnd());
+        Assert.DoesNotContain(Line(client, "Client secret:"), listed, StringComparison.Ordinal);
+        Assert.EndsWith("revoked", afterRevoke.Split('\n').Single(l => l.StartsWith(clientId, StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith("scimhub: --access-token-lifetime: ", bad, StringComparison.Ordinal);
     }
 
     private static string Line(string output, string label) => CliApp.Line(output, label);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Tests.Support;
@@ -18,7 +19,7 @@ public sealed class AppTokenTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private ProvisioningApps Apps => hub.Services.GetService(typeof(ProvisioningApps)) as ProvisioningApps ?? throw new InvalidOperationException();
+    private ProvisioningApps Apps => hub.Services.GetRequiredService<ProvisioningApps>();
 
     public async ValueTask InitializeAsync()
     {
@@ -135,6 +136,30 @@ public sealed class AppTokenTests : IAsyncLifetime
 
         Assert.Equal(("expires", "overlap"), (past.Field, overlap.Field));
         Assert.Equal(HttpStatusCode.OK, (await scim.GetAsync("/Users")).Status);
+    }
+
+    [Fact]
+    public async Task An_oauth_access_token_works_for_its_lifetime_and_long_expired_ones_are_cleared()
+    {
+        var clients = hub.Services.GetRequiredService<OAuthClients>();
+        var (client, secret) = (await clients.CreateAsync(scim.AppId, "gallery", null, TimeSpan.FromHours(2), Ct))!.Value;
+
+        var first = await clients.GrantAsync(scim.AppId, client.Id, secret, Ct);
+        clock.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        var within = await scim.GetAsync("/Users", bearer: first.AccessToken);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var after = await scim.GetAsync("/Users", bearer: first.AccessToken);
+        clock.Advance(TimeSpan.FromDays(2));
+        var second = await clients.GrantAsync(scim.AppId, client.Id, secret, Ct);
+
+        Assert.Equal(TimeSpan.FromHours(2), first.ExpiresIn);
+        Assert.Equal(HttpStatusCode.OK, within.Status);
+        after.AssertError(HttpStatusCode.Unauthorized, null);
+        Assert.Contains("expired", after.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await scim.GetAsync("/Users", bearer: second.AccessToken)).Status);
+        // The first access token, expired two days ago, is gone: a client asking hourly does not grow the table.
+        var stillStored = await Apps.AuthenticateAsync(scim.AppId, first.AccessToken!, Ct);
+        Assert.Contains("not valid", stillStored.Refusal, StringComparison.Ordinal);
     }
 
     [Fact]

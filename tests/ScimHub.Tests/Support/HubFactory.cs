@@ -30,6 +30,8 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Urls", "http://127.0.0.1:0");
         // Tests record events at chosen past times and purge them explicitly; the hourly purge must not race them.
         builder.UseSetting("Reports:RetentionDays", "0");
+        // Many tests fail authentication on purpose, all from the test server's one address.
+        builder.UseSetting("Auth:FailedAttemptsPerMinute", "1000000");
     }
 
     /// <summary>A new directory with one app in it, and a client holding that app's token.</summary>
