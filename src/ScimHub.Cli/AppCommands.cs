@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScimHub.Provisioning;
 using ScimHub.Provisioning.Apps;
 
 namespace ScimHub.Cli;
@@ -12,7 +13,11 @@ internal static class AppCommands
         var directory = new Option<string?>("--directory") { Description = "Directory (id or name) the app provisions into; default: the first directory." };
         var appId = new Option<string>("--app") { Description = "The app's id (see apps list).", Required = true };
 
-        var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory };
+        var template = new Option<string?>("--template")
+        {
+            Description = $"What the app is: {string.Join(", ", AppTemplates.All.Select(t => t.Id))} (default generic). Presets its required attributes; see apps templates.",
+        };
+        var create = new Command("create", "Create an app; prints its SCIM base URL and bearer token (shown once).") { name, directory, template };
         create.SetAction(async (parse, ct) =>
         {
             var hub = await openAsync(parse, ct);
@@ -25,11 +30,12 @@ internal static class AppCommands
                 return 2;
             }
 
-            var (app, token) = await hub.Apps.CreateAsync(target.Id, parse.GetValue(name)!, ct);
-            await output.WriteLineAsync($"Created app \"{app.Name}\" in directory \"{target.Name}\".");
+            var (app, token) = await hub.Apps.CreateAsync(target.Id, parse.GetValue(name)!, parse.GetValue(template), null, null, ct);
+            await output.WriteLineAsync($"Created app \"{app.Name}\" in directory \"{target.Name}\" from the {AppTemplates.Get(app.Template).Name} template.");
             await output.WriteLineAsync($"App id:        {app.Id}");
             await output.WriteLineAsync($"SCIM Base URL: {hub.ScimBaseUrl(app.Id)}");
             await output.WriteLineAsync($"Bearer token:  {token.Token}");
+            await output.WriteLineAsync($"Required:      {string.Join(", ", app.RequiredAttributes.Paths)}");
             await output.WriteLineAsync("The token is shown only now: paste it into the provider's Secret Token field.");
             return 0;
         });
@@ -60,7 +66,7 @@ internal static class AppCommands
         rename.SetAction(async (parse, ct) =>
         {
             var hub = await openAsync(parse, ct);
-            var app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, parse.GetValue(newName), null, ct);
+            var app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, parse.GetValue(newName), null, null, ct);
             if (app is null)
             {
                 return await NoSuchAppAsync(error, parse.GetValue(appId)!);
@@ -84,9 +90,53 @@ internal static class AppCommands
             return 0;
         });
 
+        var templates = new Command("templates", "The templates an app can be created from, with their required attributes.");
+        templates.SetAction(async (parse, ct) =>
+        {
+            foreach (var t in AppTemplates.All)
+            {
+                await output.WriteLineAsync($"{t.Id,-10}  {t.Name}");
+                await output.WriteLineAsync($"{"",-10}  required: {string.Join(", ", t.RequiredAttributes)}");
+                await output.WriteLineAsync($"{"",-10}  {t.Compatibility}");
+            }
+
+            return 0;
+        });
+
+        var attributes = new Option<string[]>("--attribute")
+        {
+            Description = "A required attribute path, e.g. name.familyName or emails[type eq \"work\"].value; repeat for each. Replaces the app's list.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var required = new Command("required", "Set the attributes every user the app creates must carry (a create without one is refused, naming it).") { appId, attributes };
+        required.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            ProvisioningApp? app;
+            try
+            {
+                app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, null, null, parse.GetValue(attributes), ct);
+            }
+            catch (InvalidInputException exception)
+            {
+                // The use case names the list's element (requiredAttributes[1]); here it is one of the --attribute options.
+                await error.WriteLineAsync($"scimhub: --attribute: {exception.Message}");
+                return 2;
+            }
+
+            if (app is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await output.WriteLineAsync($"\"{app.Name}\" requires: {string.Join(", ", app.RequiredAttributes.Paths)}");
+            return 0;
+        });
+
         return new Command("apps", "Provisioning apps: identity providers that push users and groups into the hub.")
         {
-            create, list, rename, delete,
+            create, list, templates, required, rename, delete,
             Features(openAsync, appId, output, error),
             Tokens(openAsync, appId, output, error),
             OAuth(openAsync, appId, output, error),
@@ -150,7 +200,7 @@ internal static class AppCommands
                 DeleteGroups = Value("deleteGroups"),
             };
             var hub = await openAsync(parse, ct);
-            var app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, null, changes, ct);
+            var app = await hub.Apps.UpdateAsync(parse.GetValue(appId)!, null, changes, null, ct);
             if (app is null)
             {
                 return await NoSuchAppAsync(error, parse.GetValue(appId)!);

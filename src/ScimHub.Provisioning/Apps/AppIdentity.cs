@@ -1,7 +1,10 @@
 namespace ScimHub.Provisioning.Apps;
 
-/// <summary>Who a valid bearer token speaks for, and what that app may change.</summary>
+/// <summary>Who a valid bearer token speaks for, what that app may change, and what its creates must carry.</summary>
 public sealed record AppIdentity(string AppId, string DirectoryId, string AppName)
 {
     public AppFeatures Features { get; init; } = AppFeatures.AllOn;
+
+    /// <summary>What every user this app creates must carry.</summary>
+    public RequiredAttributes RequiredAttributes { get; init; } = RequiredAttributes.None;
 }

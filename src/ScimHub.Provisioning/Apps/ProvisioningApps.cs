@@ -24,13 +24,23 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastUsedWritten = new(StringComparer.Ordinal);
 
     public Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(string directoryId, string name, CancellationToken cancellationToken) =>
-        CreateAsync(directoryId, name, null, cancellationToken);
+        CreateAsync(directoryId, name, null, null, null, cancellationToken);
 
-    /// <summary>A new app with its first token (no expiry); features not named in <paramref name="features"/> are on.</summary>
-    public async Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(string directoryId, string name, FeatureChanges? features, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new app with its first token (no expiry), from a template (default: generic) that presets its required
+    /// attributes and features; <paramref name="features"/> and <paramref name="requiredAttributes"/> override them.
+    /// </summary>
+    public async Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(
+        string directoryId, string name, string? template, FeatureChanges? features, IReadOnlyList<string>? requiredAttributes, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var app = new ProvisioningApp(Guid.CreateVersion7(now).ToString("N"), directoryId, ValidName(name), now, 1) { Features = AppFeatures.AllOn.With(features) };
+        var preset = AppTemplates.Get(template ?? AppTemplates.Generic);
+        var app = new ProvisioningApp(Guid.CreateVersion7(now).ToString("N"), directoryId, ValidName(name), now, 1)
+        {
+            Template = preset.Id,
+            Features = AppFeatures.AllOn.With(preset.Features).With(features),
+            RequiredAttributes = RequiredAttributes.Of(requiredAttributes ?? preset.RequiredAttributes),
+        };
         await using var write = await database.BeginAsync(cancellationToken);
         var (connection, transaction) = (write.Connection, write.Transaction);
         var directoryExists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM directories WHERE id = @directoryId", new { directoryId }, transaction);
@@ -40,8 +50,12 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         }
 
         await connection.ExecuteAsync(
-            "INSERT INTO apps (directory_id, id, name, created, features) VALUES (@DirectoryId, @Id, @Name, @created, @features)",
-            new { app.DirectoryId, app.Id, app.Name, created = Timestamps.Format(now), features = app.Features.ToJson() }, transaction);
+            """
+            INSERT INTO apps (directory_id, id, name, created, features, template, required_attributes)
+            VALUES (@DirectoryId, @Id, @Name, @created, @features, @Template, @required)
+            """,
+            new { app.DirectoryId, app.Id, app.Name, created = Timestamps.Format(now), features = app.Features.ToJson(), app.Template, required = app.RequiredAttributes.ToJson() },
+            transaction);
         var token = await IssueAsync(connection, transaction, app.DirectoryId, app.Id, null, null);
         await write.CommitAsync(cancellationToken);
         return (app, token);
@@ -59,10 +73,14 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         return (await QueryAppsAsync(connection, null, appId)).SingleOrDefault();
     }
 
-    /// <summary>Renames the app and/or sets some of its features; null when there is no such app.</summary>
-    public async Task<ProvisioningApp?> UpdateAsync(string appId, string? name, FeatureChanges? features, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renames the app, sets some of its features and/or replaces its required attributes (null: leave as they are);
+    /// null when there is no such app.
+    /// </summary>
+    public async Task<ProvisioningApp?> UpdateAsync(string appId, string? name, FeatureChanges? features, IReadOnlyList<string>? requiredAttributes, CancellationToken cancellationToken)
     {
         var newName = name is null ? null : ValidName(name);
+        var newRequired = requiredAttributes is null ? null : RequiredAttributes.Of(requiredAttributes);
         await using var write = await database.BeginAsync(cancellationToken);
         var current = (await QueryAppsAsync(write.Connection, write.Transaction, appId)).SingleOrDefault();
         if (current is null)
@@ -70,10 +88,15 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
             return null;
         }
 
-        var updated = current with { Name = newName ?? current.Name, Features = current.Features.With(features) };
+        var updated = current with
+        {
+            Name = newName ?? current.Name,
+            Features = current.Features.With(features),
+            RequiredAttributes = newRequired ?? current.RequiredAttributes,
+        };
         await write.Connection.ExecuteAsync(
-            "UPDATE apps SET name = @Name, features = @features WHERE directory_id = @DirectoryId AND id = @Id",
-            new { updated.Name, features = updated.Features.ToJson(), updated.DirectoryId, updated.Id }, write.Transaction);
+            "UPDATE apps SET name = @Name, features = @features, required_attributes = @required WHERE directory_id = @DirectoryId AND id = @Id",
+            new { updated.Name, features = updated.Features.ToJson(), required = updated.RequiredAttributes.ToJson(), updated.DirectoryId, updated.Id }, write.Transaction);
         await write.CommitAsync(cancellationToken);
         return updated;
     }
@@ -201,12 +224,12 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     public async Task<TokenCheck> AuthenticateAsync(string appId, string token, CancellationToken cancellationToken)
     {
         var hash = AppTokens.Hash(token);
-        (string AppId, string DirectoryId, string AppName, string? Features, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
+        (string AppId, string DirectoryId, string AppName, string? Features, string? Required, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string, byte[], string?, string?, string?)>(
+            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string?, string, byte[], string?, string?, string?)>(
                 """
-                SELECT a.id, a.directory_id, a.name, a.features, t.id, t.hash, t.expires, t.revoked, t.last_used
+                SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, t.id, t.hash, t.expires, t.revoked, t.last_used
                 FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id
                 WHERE t.hash = @hash
                 """,
@@ -231,7 +254,11 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         }
 
         await NoteUseAsync(match.DirectoryId, match.AppId, match.TokenId, match.LastUsed, now, cancellationToken);
-        return new TokenCheck(new AppIdentity(match.AppId, match.DirectoryId, match.AppName) { Features = AppFeatures.FromJson(match.Features) }, null);
+        return new TokenCheck(new AppIdentity(match.AppId, match.DirectoryId, match.AppName)
+        {
+            Features = AppFeatures.FromJson(match.Features),
+            RequiredAttributes = RequiredAttributes.FromJson(match.Required),
+        }, null);
     }
 
     /// <summary>
@@ -275,9 +302,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// <summary>Every app, or one; inside a write transaction the app's row is locked until it ends (PostgreSQL).</summary>
     private async Task<IReadOnlyList<ProvisioningApp>> QueryAppsAsync(DbConnection connection, DbTransaction? transaction, string? appId)
     {
-        var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, string? Features, long ActiveTokens)>(
+        var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, string? Features, string? Template, string? Required, long ActiveTokens)>(
             $"""
-            SELECT a.id, a.directory_id, a.name, a.created, a.features,
+            SELECT a.id, a.directory_id, a.name, a.created, a.features, a.template, a.required_attributes,
                    (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.client_id IS NULL
                         AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > @now))
             FROM apps a {(appId is null ? "ORDER BY a.created, a.id" : "WHERE a.id = @appId")}{(transaction is null ? "" : database.Dialect.ForUpdate)}
@@ -286,6 +313,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         return rows.Select(r => new ProvisioningApp(r.Id, r.DirectoryId, r.Name, Timestamps.Parse(r.Created), (int)r.ActiveTokens)
         {
             Features = AppFeatures.FromJson(r.Features),
+            Template = r.Template ?? AppTemplates.Generic,
+            RequiredAttributes = RequiredAttributes.FromJson(r.Required),
         }).ToList();
     }
 

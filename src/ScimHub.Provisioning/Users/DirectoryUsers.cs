@@ -26,6 +26,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         AppFeatures.Require(context.App.Features.CreateUsers, "createUsers", context.App.AppName, "create users");
         var directoryId = context.DirectoryId;
         var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
+        context.App.RequiredAttributes.Check(attributes, context.App.AppName);
         var now = time.GetUtcNow();
         var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
         // Everything that does not need the database is done before the write slot is taken: writers queue for it.

@@ -15,6 +15,8 @@ internal static class AppsApi
 {
     public static RouteGroupBuilder MapApps(this RouteGroupBuilder api)
     {
+        api.MapGet("/app-templates", () => TypedResults.Ok(AppTemplates.All.ToArray())).WithTags("Apps")
+            .WithSummary("The templates an app can be created from: required attributes, starting features, what the hub does for that provider.");
         var apps = api.MapGroup("/apps").WithTags("Apps");
         apps.MapGet("/", ListAsync).WithSummary("List the provisioning apps.");
         apps.MapPost("/", CreateAsync).WithSummary("Create an app; the answer holds its SCIM base URL and first bearer token (shown once).");
@@ -40,7 +42,7 @@ internal static class AppsApi
         var directory = body.Directory is { } wanted
             ? await directories.FindAsync(wanted, cancellationToken) ?? throw new InvalidInputException("directory", $"No directory '{wanted}' (give its id or name).")
             : await directories.EnsureDefaultAsync(cancellationToken);
-        var (app, token) = await apps.CreateAsync(directory.Id, body.Name ?? "", body.Features, cancellationToken);
+        var (app, token) = await apps.CreateAsync(directory.Id, body.Name ?? "", body.Template, body.Features, body.RequiredAttributes, cancellationToken);
         var view = AppView.Of(app, request);
         return TypedResults.Created($"/api/apps/{app.Id}", new CreatedApp(view, TokenSecret.Of(token)));
     }
@@ -50,7 +52,7 @@ internal static class AppsApi
 
     private static async Task<Results<Ok<AppView>, ProblemHttpResult>> UpdateAsync(
         string appId, AppChanges body, HttpRequest request, ProvisioningApps apps, CancellationToken cancellationToken) =>
-        await apps.UpdateAsync(appId, body.Name, body.Features, cancellationToken) is { } app ? TypedResults.Ok(AppView.Of(app, request)) : NoSuchApp(appId);
+        await apps.UpdateAsync(appId, body.Name, body.Features, body.RequiredAttributes, cancellationToken) is { } app ? TypedResults.Ok(AppView.Of(app, request)) : NoSuchApp(appId);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string appId, ProvisioningApps apps, CancellationToken cancellationToken) =>
         await apps.DeleteAsync(appId, cancellationToken) ? TypedResults.NoContent() : NoSuchApp(appId);
@@ -123,17 +125,22 @@ internal static class AppsApi
 }
 
 /// <summary>An app as the admin API shows it.</summary>
-internal sealed record AppView(string Id, string Name, string DirectoryId, DateTimeOffset Created, string ScimBaseUrl, int ActiveTokens, AppFeatures Features)
+internal sealed record AppView(
+    string Id, string Name, string DirectoryId, DateTimeOffset Created, string ScimBaseUrl, int ActiveTokens, string Template, AppFeatures Features, IReadOnlyList<string> RequiredAttributes)
 {
     public static AppView Of(ProvisioningApp app, HttpRequest request) =>
-        new(app.Id, app.Name, app.DirectoryId, app.Created, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.Id}/v2", app.ActiveTokens, app.Features);
+        new(app.Id, app.Name, app.DirectoryId, app.Created, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.Id}/v2", app.ActiveTokens,
+            app.Template, app.Features, app.RequiredAttributes.Paths);
 }
 
-/// <summary>POST /api/apps: a name, optionally a directory (id or name; default: the first) and features to switch off.</summary>
-internal sealed record NewAppRequest(string? Name, string? Directory, FeatureChanges? Features);
+/// <summary>
+/// POST /api/apps: a name; optionally a directory (id or name; default: the first), a template (entra, okta, onelogin,
+/// google, generic; default generic), and features and required attributes that replace the template's.
+/// </summary>
+internal sealed record NewAppRequest(string? Name, string? Directory, string? Template, FeatureChanges? Features, string[]? RequiredAttributes);
 
-/// <summary>PATCH /api/apps/{id}: what to change; absent fields stay as they are.</summary>
-internal sealed record AppChanges(string? Name, FeatureChanges? Features);
+/// <summary>PATCH /api/apps/{id}: what to change; absent fields stay as they are (requiredAttributes replaces the whole list).</summary>
+internal sealed record AppChanges(string? Name, FeatureChanges? Features, string[]? RequiredAttributes);
 
 /// <summary>A new app and its first token.</summary>
 internal sealed record CreatedApp(AppView App, TokenSecret Token);

@@ -98,7 +98,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var (secondCode, second, _) = await RunAsync("db", "migrate");
 
         Assert.Equal((0, 0), (firstCode, secondCode));
-        Assert.Contains("Applied 5 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients.", first, StringComparison.Ordinal);
+        Assert.Contains("Applied 6 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients, 0006_app_templates.", first, StringComparison.Ordinal);
         Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
     }
 
@@ -188,6 +188,25 @@ public sealed class AppsCommandTests : IAsyncLifetime
         Assert.NotEqual(0, neitherCode);
         Assert.NotEqual(0, bothCode);
         Assert.Contains("--token <id>", neither, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apps_are_created_from_a_template_and_their_required_attributes_can_be_replaced()
+    {
+        var (code, created, _) = await RunAsync("apps", "create", "--name", "Entra", "--template", "entra");
+        var appId = Line(created, "App id:");
+        var (templatesCode, templates, _) = await RunAsync("apps", "templates");
+        var (requiredCode, required, _) = await RunAsync("apps", "required", "--app", appId, "--attribute", "userName", "--attribute", "emails[type eq \"work\"].value");
+        var (badCode, _, bad) = await RunAsync("apps", "required", "--app", appId, "--attribute", "nickName2");
+        var (unknownCode, _, unknown) = await RunAsync("apps", "create", "--name", "X", "--template", "azure");
+
+        Assert.Equal((0, 0, 0, 2, 2), (code, templatesCode, requiredCode, badCode, unknownCode));
+        Assert.Contains("from the Microsoft Entra ID template", created, StringComparison.Ordinal);
+        Assert.Equal("userName, name.givenName, name.familyName, emails[type eq \"work\"].value, displayName, active", Line(created, "Required:"));
+        Assert.Contains("okta", templates, StringComparison.Ordinal);
+        Assert.Contains("requires: userName, emails[type eq \"work\"].value", required, StringComparison.Ordinal);
+        Assert.StartsWith("scimhub: --attribute: 'nickName2'", bad, StringComparison.Ordinal);
+        Assert.StartsWith("scimhub: --template: ", unknown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ProvisioningFeatureTests(HubFactory hub)
     private static readonly string Retitle = Bodies.Patch("""{ "op": "Replace", "path": "title", "value": "Director" }""");
 
     private async Task SwitchAsync(ScimClient scim, FeatureChanges changes) =>
-        Assert.NotNull(await hub.Service<ProvisioningApps>().UpdateAsync(scim.AppId, null, changes, TestContext.Current.CancellationToken));
+        Assert.NotNull(await hub.Service<ProvisioningApps>().UpdateAsync(scim.AppId, null, changes, null, TestContext.Current.CancellationToken));
 
     public static TheoryData<string> UserFeatures => ["createUsers", "updateUsers", "deactivateUsers", "deleteUsers"];
 

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScimHub.Core.Errors;
+using ScimHub.Core.Filters;
+using ScimHub.Core.Schemas;
+
+namespace ScimHub.Provisioning.Apps;
+
+/// <summary>
+/// The attributes an app's creates must carry, as SCIM attribute paths: <c>userName</c>, <c>name.familyName</c>,
+/// <c>emails[type eq "work"].value</c>. Each path is checked as the presence filter it amounts to
+/// (<c>emails[type eq "work" and value pr]</c>), so a path means what it means in a filter or a PATCH.
+/// Only creates are checked: a user created before the rule, or a deactivation, must never be refused for it.
+/// </summary>
+public sealed class RequiredAttributes
+{
+    public static readonly RequiredAttributes None = new([], []);
+
+    private static readonly ConcurrentDictionary<string, RequiredAttributes> Parsed = new(StringComparer.Ordinal);
+
+    private readonly IReadOnlyList<Filter> filters;
+
+    private RequiredAttributes(IReadOnlyList<string> paths, IReadOnlyList<Filter> filters)
+    {
+        Paths = paths;
+        this.filters = filters;
+    }
+
+    public IReadOnlyList<string> Paths { get; }
+
+    /// <summary>Checks and compiles paths an admin gave; an unusable one throws an error naming it.</summary>
+    public static RequiredAttributes Of(IReadOnlyList<string> paths, string field = "requiredAttributes")
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var cleaned = new List<string>();
+        var filters = new List<Filter>();
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var path = paths[i]?.Trim() ?? "";
+            if (path.Length == 0 || cleaned.Contains(path, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidInputException($"{field}[{i}]", path.Length == 0 ? "A required attribute path is empty." : $"'{path}' is listed twice.");
+            }
+
+            try
+            {
+                var filter = FilterParser.Parse(PresenceFilter(path));
+                // Evaluating against an empty user resolves every attribute the path names against the schema.
+                FilterEvaluator.Matches(filter, [], CoreSchemas.UserType);
+                filters.Add(filter);
+                cleaned.Add(path);
+            }
+            catch (ScimException exception)
+            {
+                throw new InvalidInputException($"{field}[{i}]", $"'{path}' is not an attribute path of the User resource: {exception.Message}");
+            }
+        }
+
+        return new RequiredAttributes(cleaned, filters);
+    }
+
+    /// <summary>Refuses a create that lacks one of the paths: 400 invalidValue naming the first missing one.</summary>
+    public void Check(JsonObject user, string appName)
+    {
+        for (var i = 0; i < filters.Count; i++)
+        {
+            if (!FilterEvaluator.Matches(filters[i], user, CoreSchemas.UserType))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue,
+                    $"The app '{appName}' requires '{Paths[i]}' on every user it creates, and this request has none. Map it in the provider, or change the app's required attributes.");
+            }
+        }
+    }
+
+    internal string? ToJson() => Paths.Count == 0 ? null : JsonSerializer.Serialize(Paths);
+
+    internal static RequiredAttributes FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return None;
+        }
+
+        if (!Parsed.TryGetValue(json, out var known))
+        {
+            if (Parsed.Count >= 1024)
+            {
+                Parsed.Clear();
+            }
+
+            known = Parsed[json] = Of(JsonSerializer.Deserialize<List<string>>(json) ?? []);
+        }
+
+        return known;
+    }
+
+    /// <summary><c>a.b</c> → <c>a.b pr</c>; <c>a[f].b</c> → <c>a[(f) and b pr]</c>; <c>a[f]</c> stays as it is.</summary>
+    private static string PresenceFilter(string path)
+    {
+        var open = path.IndexOf('[', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return $"{path} pr";
+        }
+
+        var close = path.LastIndexOf(']');
+        if (close < open)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidPath, "the value filter has no closing ']'.");
+        }
+
+        var sub = path[(close + 1)..].TrimStart('.');
+        return sub.Length == 0 ? path : $"{path[..open]}[({path[(open + 1)..close]}) and {sub} pr]";
+    }
+}
