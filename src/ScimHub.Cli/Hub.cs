@@ -1,6 +1,7 @@
 using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
+using ScimHub.Provisioning.Profiles;
 using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
@@ -14,6 +15,8 @@ internal sealed class Hub(Database database, string baseUrl)
     public ProvisioningApps Apps { get; } = new(database, TimeProvider.System);
 
     public OAuthClients OAuthClients { get; } = new(database, TimeProvider.System);
+
+    public DirectoryProfiles Profiles { get; } = new(database, new ListCache(TimeProvider.System), TimeProvider.System);
 
     public string TokenUrl(string appId) => $"{baseUrl.TrimEnd('/')}/oauth/{appId}/token";
 

@@ -78,6 +78,7 @@ public static class HubCommandLine
         var root = new RootCommand("ScimHub: a self-hosted SCIM 2.0 provisioning hub.")
         {
             AppCommands.Create(OpenAsync, output, error),
+            ProfileCommands.Create(OpenAsync, output, error),
             new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
             new Command("db", "The hub's database.") { migrate },
             ReportCommands.Create(OpenAsync, output),

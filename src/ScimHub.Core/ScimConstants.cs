@@ -6,6 +6,9 @@ public static class ScimConstants
     public const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
     public const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
     public const string EnterpriseUserSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+    /// <summary>The hub's own extension: a directory's custom profile attributes.</summary>
+    public const string ProfileExtensionSchema = "urn:ietf:params:scim:schemas:extension:scimhub:2.0:User";
     public const string ServiceProviderConfigSchema = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
     public const string ResourceTypeSchema = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
     public const string SchemaSchema = "urn:ietf:params:scim:schemas:core:2.0:Schema";

@@ -5,6 +5,7 @@ using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Groups;
+using ScimHub.Provisioning.Profiles;
 using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 using ScimHub.Provisioning.Users;
@@ -43,6 +44,7 @@ builder.Services.AddSingleton<EventRetention>();
 builder.Services.AddHostedService<EventRetentionService>();
 builder.Services.AddSingleton<AdminKeys>();
 builder.Services.AddSingleton<AdminKeyFilter>();
+builder.Services.AddSingleton<DirectoryProfiles>();
 builder.Services.AddSingleton<DirectoryUsers>();
 builder.Services.AddSingleton<DirectoryGroups>();
 builder.Services.AddSingleton<BearerTokenFilter>();
@@ -111,6 +113,7 @@ scim.MapScimUsers()
 app.MapGroup("/api")
     .AddEndpointFilter<AdminKeyFilter>()
     .MapApps()
+    .MapProfile()
     .MapReports();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 

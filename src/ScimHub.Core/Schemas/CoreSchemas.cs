@@ -103,6 +103,22 @@ public static class CoreSchemas
     public static readonly ResourceType UserType = new(ScimConstants.UserResource, "/Users", "User Account", User,
         [new SchemaExtension(EnterpriseUser, Required: false)]);
 
+    /// <summary>
+    /// The User resource of a directory with custom profile attributes: core, enterprise, and the hub's extension
+    /// holding <paramref name="profileAttributes"/> (none: <see cref="UserType"/> itself).
+    /// </summary>
+    public static ResourceType UserTypeWith(IReadOnlyList<AttributeDefinition> profileAttributes)
+    {
+        ArgumentNullException.ThrowIfNull(profileAttributes);
+        return profileAttributes.Count == 0
+            ? UserType
+            : UserType with { Extensions = [.. UserType.Extensions, new SchemaExtension(ProfileExtension(profileAttributes), Required: false)] };
+    }
+
+    /// <summary>The hub's extension schema with a directory's custom profile attributes.</summary>
+    public static SchemaDefinition ProfileExtension(IReadOnlyList<AttributeDefinition> profileAttributes) =>
+        new(ScimConstants.ProfileExtensionSchema, "ScimHubUser", "Custom profile attributes of this directory", profileAttributes);
+
     public static readonly ResourceType GroupType = new(ScimConstants.GroupResource, "/Groups", "Group", Group, []);
 
     public static readonly IReadOnlyList<SchemaDefinition> All = [User, EnterpriseUser, Group];

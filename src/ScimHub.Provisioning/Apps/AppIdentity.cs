@@ -5,6 +5,9 @@ public sealed record AppIdentity(string AppId, string DirectoryId, string AppNam
 {
     public AppFeatures Features { get; init; } = AppFeatures.AllOn;
 
+    /// <summary>The version of the directory's profile (its custom attributes) when the token was checked.</summary>
+    public long ProfileVersion { get; init; }
+
     /// <summary>What every user this app creates must carry.</summary>
     public RequiredAttributes RequiredAttributes { get; init; } = RequiredAttributes.None;
 }

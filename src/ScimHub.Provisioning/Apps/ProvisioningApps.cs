@@ -224,13 +224,13 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     public async Task<TokenCheck> AuthenticateAsync(string appId, string token, CancellationToken cancellationToken)
     {
         var hash = AppTokens.Hash(token);
-        (string AppId, string DirectoryId, string AppName, string? Features, string? Required, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
+        (string AppId, string DirectoryId, string AppName, string? Features, string? Required, long ProfileVersion, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string?, string, byte[], string?, string?, string?)>(
+            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string?, long, string, byte[], string?, string?, string?)>(
                 """
-                SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, t.id, t.hash, t.expires, t.revoked, t.last_used
-                FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id
+                SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, d.profile_version, t.id, t.hash, t.expires, t.revoked, t.last_used
+                FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id JOIN directories d ON d.id = a.directory_id
                 WHERE t.hash = @hash
                 """,
                 new { hash });
@@ -258,6 +258,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         {
             Features = AppFeatures.FromJson(match.Features),
             RequiredAttributes = RequiredAttributes.FromJson(match.Required),
+            ProfileVersion = match.ProfileVersion,
         }, null);
     }
 

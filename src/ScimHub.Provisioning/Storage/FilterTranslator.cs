@@ -216,7 +216,7 @@ public sealed class FilterTranslator(SqlDialect dialect, ResourceTable table, Dy
                     throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"'{definition.Name}' is a number; compare it with a number.");
                 }
 
-                return Ordered(operand.InJson ? dialect.JsonNumber(operand.Sql) : operand.Sql, op, Parameter(number), definition);
+                return Ordered(operand.InJson ? dialect.JsonNumber(operand.Sql) : operand.Sql, op, Parameter(dialect.NumberParameter(number)), definition);
             case AttributeType.DateTime:
                 if (literal.GetValueKind() != JsonValueKind.String
                     || !DateTimeOffset.TryParse(literal.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))

@@ -26,6 +26,9 @@ public abstract class SqlDialect
     /// <summary>A JSON value read by <see cref="JsonValue"/> or <see cref="JsonElementValue"/>, as a number.</summary>
     public abstract string JsonNumber(string expression);
 
+    /// <summary>A number as a parameter that compares as a number with JSON numbers (SQLite binds decimal as text).</summary>
+    public virtual object NumberParameter(decimal value) => value;
+
     /// <summary>A table source of the elements of the JSON array at a path, aliased <paramref name="alias"/>.</summary>
     public abstract string JsonElements(string column, string pathParameter, string alias);
 
@@ -93,6 +96,8 @@ public abstract class SqlDialect
         public override string JsonValue(string column, string pathParameter) => $"json_extract({column}, {pathParameter})";
 
         public override string JsonNumber(string expression) => expression;
+
+        public override object NumberParameter(decimal value) => (double)value;
 
         public override string JsonElements(string column, string pathParameter, string alias) => $"json_each({column}, {pathParameter}) AS {alias}";
 

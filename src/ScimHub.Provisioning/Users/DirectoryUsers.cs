@@ -7,6 +7,7 @@ using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Apps;
 using ScimHub.Provisioning.Groups;
+using ScimHub.Provisioning.Profiles;
 using ScimHub.Provisioning.Reports;
 using ScimHub.Provisioning.Storage;
 
@@ -16,7 +17,7 @@ namespace ScimHub.Provisioning.Users;
 /// The users of a directory: create, read, list, replace, patch and delete, each in one transaction together with
 /// its provisioning event.
 /// </summary>
-public sealed class DirectoryUsers(Database database, ListCache lists, EventRecorder events, TimeProvider time)
+public sealed class DirectoryUsers(Database database, ListCache lists, EventRecorder events, DirectoryProfiles profiles, TimeProvider time)
 {
     private const string Table = "users";
 
@@ -25,7 +26,9 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         ArgumentNullException.ThrowIfNull(context);
         AppFeatures.Require(context.App.Features.CreateUsers, "createUsers", context.App.AppName, "create users");
         var directoryId = context.DirectoryId;
-        var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
+        var type = await TypeAsync(context, cancellationToken);
+        var attributes = ResourceReader.Read(body, type);
+        RequireProfileAttributes(type, attributes);
         context.App.RequiredAttributes.Check(attributes, context.App.AppName);
         var now = time.GetUtcNow();
         var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
@@ -65,11 +68,13 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         return user with { Attributes = WithGroups(user.Attributes, groups[id]) };
     }
 
-    public async Task<ResourcePage> ListAsync(string directoryId, ListQuery query, bool includeGroups, CancellationToken cancellationToken)
+    /// <summary>A page of users; <paramref name="type"/> is the directory's User type (its custom attributes can be filtered on).</summary>
+    public async Task<ResourcePage> ListAsync(string directoryId, ResourceType type, ListQuery query, bool includeGroups, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, ResourceTable.Users, Table, directoryId, query, lists);
+        var table = ReferenceEquals(type, CoreSchemas.UserType) ? ResourceTable.Users : ResourceTable.Users with { Type = type };
+        var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, table, Table, directoryId, query, lists);
         var users = rows.Select(r => r.ToStored()).ToList();
         if (includeGroups && users.Count > 0)
         {
@@ -80,14 +85,43 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         return new ResourcePage(total, query.StartIndex, users);
     }
 
-    public Task<StoredResource> ReplaceAsync(EventContext context, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
+    public async Task<StoredResource> ReplaceAsync(EventContext context, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
     {
-        var attributes = ResourceReader.Read(body, CoreSchemas.UserType);
-        return ChangeAsync(context, id, ifMatch, _ => attributes, cancellationToken);
+        var attributes = ResourceReader.Read(body, await TypeAsync(context, cancellationToken));
+        return await ChangeAsync(context, id, ifMatch, _ => attributes, cancellationToken);
     }
 
-    public Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken) =>
-        ChangeAsync(context, id, ifMatch, current => PatchEngine.Apply(current, CoreSchemas.UserType, operations).Resource, cancellationToken);
+    public async Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var type = await TypeAsync(context, cancellationToken);
+        return await ChangeAsync(context, id, ifMatch, current => PatchEngine.Apply(current, type, operations).Resource, cancellationToken);
+    }
+
+    private ValueTask<ResourceType> TypeAsync(EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return profiles.UserTypeAsync(context.DirectoryId, context.App.ProfileVersion, cancellationToken);
+    }
+
+    /// <summary>A custom attribute marked required must be on every created user (not re-checked on updates, see RequiredAttributes).</summary>
+    private static void RequireProfileAttributes(ResourceType type, JsonObject user)
+    {
+        if (type.FindSchema(ScimConstants.ProfileExtensionSchema) is not { } profile)
+        {
+            return;
+        }
+
+        var values = user.FirstOrDefault(p => string.Equals(p.Key, profile.Id, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+        foreach (var attribute in profile.Attributes.Where(a => a.Required))
+        {
+            var value = values?.FirstOrDefault(p => string.Equals(p.Key, attribute.Name, StringComparison.OrdinalIgnoreCase)).Value;
+            if (value is null || value is JsonArray { Count: 0 } || value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0)
+            {
+                throw Core.Errors.ScimException.BadRequest(Core.Errors.ScimErrorType.InvalidValue,
+                    $"'{profile.Id}:{attribute.Name}' is a required profile attribute of this directory, and this request has none.");
+            }
+        }
+    }
 
     /// <summary>
     /// Deletes the user, or, when the app's features say <see cref="UserDeleteAction.Deactivate"/>, sets

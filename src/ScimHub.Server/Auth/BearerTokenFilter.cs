@@ -1,4 +1,6 @@
+using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Apps;
+using ScimHub.Provisioning.Profiles;
 using ScimHub.Server.Errors;
 using ScimHub.Server.Scim;
 
@@ -8,11 +10,16 @@ namespace ScimHub.Server.Auth;
 /// Every SCIM request needs <c>Authorization: Bearer &lt;token&gt;</c> with an active token of the app its URL names.
 /// No token, a wrong, revoked or expired one, or another app's token is a 401 with a SCIM error body and <c>WWW-Authenticate</c>.
 /// </summary>
-internal sealed class BearerTokenFilter(ProvisioningApps apps, FailedAuthAttempts failures) : IEndpointFilter
+internal sealed class BearerTokenFilter(ProvisioningApps apps, DirectoryProfiles profiles, FailedAuthAttempts failures) : IEndpointFilter
 {
     private const string ItemKey = "ScimHub.App";
 
+    private const string TypeKey = "ScimHub.UserType";
+
     public static AppIdentity App(HttpContext context) => (AppIdentity)context.Items[ItemKey]!;
+
+    /// <summary>The User resource type of the app's directory, as of this request's profile version.</summary>
+    public static ResourceType UserType(HttpContext context) => (ResourceType)context.Items[TypeKey]!;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -32,6 +39,7 @@ internal sealed class BearerTokenFilter(ProvisioningApps apps, FailedAuthAttempt
         }
 
         http.Items[ItemKey] = check.App;
+        http.Items[TypeKey] = await profiles.UserTypeAsync(check.App.DirectoryId, check.App.ProfileVersion, http.RequestAborted);
         return await next(context);
     }
 

@@ -85,12 +85,12 @@ internal static class ScimBulkApi
         var segments = op.Path.Trim('/').Split('/');
         var type = segments[0].ToLowerInvariant() switch
         {
-            "users" => CoreSchemas.UserType,
+            "users" => scim.UserType,
             "groups" => CoreSchemas.GroupType,
             _ => throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Bulk path '{op.Path}' must start with /Users or /Groups."),
         };
         var id = segments.Length > 1 ? Uri.UnescapeDataString(segments[1]) : null;
-        var isUser = ReferenceEquals(type, CoreSchemas.UserType);
+        var isUser = ReferenceEquals(type, scim.UserType);
 
         StoredResource? resource = null;
         int status;

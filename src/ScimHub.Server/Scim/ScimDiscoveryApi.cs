@@ -9,32 +9,37 @@ namespace ScimHub.Server.Scim;
 /// <summary>/ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7643 §5-7, RFC 7644 §4).</summary>
 internal static class ScimDiscoveryApi
 {
-    private static readonly ResourceType[] Types = [CoreSchemas.UserType, CoreSchemas.GroupType];
+    /// <summary>The directory's resource types: its User type carries the hub's extension when it has custom attributes.</summary>
+    private static ResourceType[] Types(ScimRequest scim) => [scim.UserType, CoreSchemas.GroupType];
+
+    private static IEnumerable<SchemaDefinition> Schemas(ScimRequest scim) => [.. scim.UserType.AllSchemas, CoreSchemas.Group];
 
     public static RouteGroupBuilder MapScimDiscovery(this RouteGroupBuilder scim)
     {
         scim.MapGet("/ServiceProviderConfig", (HttpContext context) => ScimJson.Write(200, ServiceProviderConfig(ScimRequest.From(context).BaseUrl)));
         scim.MapGet("/ResourceTypes", (HttpContext context) =>
         {
-            var baseUrl = ScimRequest.From(context).BaseUrl;
-            return ScimJson.Write(200, List(Types.Select(t => ResourceTypeResource(t, baseUrl))));
+            var request = ScimRequest.From(context);
+            return ScimJson.Write(200, List(Types(request).Select(t => ResourceTypeResource(t, request.BaseUrl))));
         });
         scim.MapGet("/ResourceTypes/{name}", (string name, HttpContext context) =>
         {
-            var type = Types.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
+            var request = ScimRequest.From(context);
+            var type = Types(request).FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw ScimException.NotFound($"Resource type '{name}' not found; this hub has User and Group.");
-            return ScimJson.Write(200, ResourceTypeResource(type, ScimRequest.From(context).BaseUrl));
+            return ScimJson.Write(200, ResourceTypeResource(type, request.BaseUrl));
         });
         scim.MapGet("/Schemas", (HttpContext context) =>
         {
-            var baseUrl = ScimRequest.From(context).BaseUrl;
-            return ScimJson.Write(200, List(CoreSchemas.All.Select(s => SchemaResource(s, baseUrl))));
+            var request = ScimRequest.From(context);
+            return ScimJson.Write(200, List(Schemas(request).Select(s => SchemaResource(s, request.BaseUrl))));
         });
         scim.MapGet("/Schemas/{id}", (string id, HttpContext context) =>
         {
-            var schema = CoreSchemas.All.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase))
+            var request = ScimRequest.From(context);
+            var schema = Schemas(request).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase))
                 ?? throw ScimException.NotFound($"Schema '{id}' not found.");
-            return ScimJson.Write(200, SchemaResource(schema, ScimRequest.From(context).BaseUrl));
+            return ScimJson.Write(200, SchemaResource(schema, request.BaseUrl));
         });
         return scim;
     }

@@ -14,10 +14,11 @@ using ScimHub.Server.Auth;
 namespace ScimHub.Server.Scim;
 
 /// <summary>
-/// What every SCIM handler needs from the HTTP request: the app, the base URL, the query parameters, and the
-/// <see cref="EventContext"/> its changes are recorded under.
+/// What every SCIM handler needs from the HTTP request: the app, the base URL, the query parameters, the
+/// <see cref="EventContext"/> its changes are recorded under, and the directory's User type (with its custom
+/// profile attributes).
 /// </summary>
-internal sealed record ScimRequest(AppIdentity App, string BaseUrl, EventContext Events)
+internal sealed record ScimRequest(AppIdentity App, string BaseUrl, EventContext Events, ResourceType UserType)
 {
     private const string ItemKey = "ScimHub.ScimRequest";
 
@@ -31,7 +32,8 @@ internal sealed record ScimRequest(AppIdentity App, string BaseUrl, EventContext
 
         var app = BearerTokenFilter.App(context);
         var request = context.Request;
-        var scim = new ScimRequest(app, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.AppId}/v2", new EventContext(app, CorrelationIds.Of(context)));
+        var scim = new ScimRequest(app, $"{request.Scheme}://{request.Host}{request.PathBase}/scim/{app.AppId}/v2", new EventContext(app, CorrelationIds.Of(context)),
+            BearerTokenFilter.UserType(context));
         context.Items[ItemKey] = scim;
         return scim;
     }

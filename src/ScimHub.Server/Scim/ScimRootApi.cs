@@ -32,13 +32,13 @@ internal static class ScimRootApi
     {
         var scim = ScimRequest.From(context);
         var (query, attributes, excluded) = scim.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
-        var userSelection = SelectionFor(attributes, excluded, CoreSchemas.UserType);
+        var userSelection = SelectionFor(attributes, excluded, scim.UserType);
         var groupSelection = SelectionFor(attributes, excluded, CoreSchemas.GroupType);
 
         // sortBy names an attribute of one type, or of both; each type sorts by it only if it has it.
-        var userQuery = query.SortBy is not null && CoreSchemas.UserType.Resolve(query.SortBy) is null ? query with { SortBy = null } : query;
+        var userQuery = query.SortBy is not null && scim.UserType.Resolve(query.SortBy) is null ? query with { SortBy = null } : query;
         var groupQuery = query.SortBy is not null && CoreSchemas.GroupType.Resolve(query.SortBy) is null ? query with { SortBy = null } : query;
-        var userCount = await CountOrNullAsync(() => users.ListAsync(scim.App.DirectoryId, userQuery with { Count = 0 }, false, cancellationToken));
+        var userCount = await CountOrNullAsync(() => users.ListAsync(scim.App.DirectoryId, scim.UserType, userQuery with { Count = 0 }, false, cancellationToken));
         var groupCount = await CountOrNullAsync(() => groups.ListAsync(scim.App.DirectoryId, groupQuery with { Count = 0 }, false, cancellationToken));
         if (userCount is null && groupCount is null)
         {
@@ -50,8 +50,8 @@ internal static class ScimRootApi
         var room = query.Count;
         if (userCount is > 0 && skip < userCount && room > 0)
         {
-            var page = await users.ListAsync(scim.App.DirectoryId, userQuery with { StartIndex = skip + 1, Count = room }, userSelection.Wants("groups"), cancellationToken);
-            resources.AddRange(page.Resources.Select(u => ResourceRendering.Render(u, CoreSchemas.UserType, scim.BaseUrl, userSelection)));
+            var page = await users.ListAsync(scim.App.DirectoryId, scim.UserType, userQuery with { StartIndex = skip + 1, Count = room }, userSelection.Wants("groups"), cancellationToken);
+            resources.AddRange(page.Resources.Select(u => ResourceRendering.Render(u, scim.UserType, scim.BaseUrl, userSelection)));
             room -= page.Resources.Count;
         }
 

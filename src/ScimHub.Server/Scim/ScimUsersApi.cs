@@ -1,6 +1,5 @@
 using ScimHub.Core.Errors;
 using ScimHub.Core.Patch;
-using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Users;
 
 namespace ScimHub.Server.Scim;
@@ -8,8 +7,6 @@ namespace ScimHub.Server.Scim;
 /// <summary>/Users (RFC 7644 §3.2-3.6).</summary>
 internal static class ScimUsersApi
 {
-    private static readonly ResourceType Type = CoreSchemas.UserType;
-
     public static RouteGroupBuilder MapScimUsers(this RouteGroupBuilder scim)
     {
         var users = scim.MapGroup("/Users");
@@ -26,58 +23,58 @@ internal static class ScimUsersApi
     private static async Task<IResult> ListAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var selection = ScimRequest.Selection(context.Request, Type);
-        var page = await users.ListAsync(scim.App.DirectoryId, scim.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
-        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, Type, scim.BaseUrl, selection))));
+        var selection = ScimRequest.Selection(context.Request, scim.UserType);
+        var page = await users.ListAsync(scim.App.DirectoryId, scim.UserType, scim.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
+        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, scim.UserType, scim.BaseUrl, selection))));
     }
 
     private static async Task<IResult> SearchAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
         var (query, attributes, excluded) = scim.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
-        var selection = Core.Projection.AttributeSelection.Parse(attributes, excluded, Type);
-        var page = await users.ListAsync(scim.App.DirectoryId, query, selection.Wants("groups"), cancellationToken);
-        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, Type, scim.BaseUrl, selection))));
+        var selection = Core.Projection.AttributeSelection.Parse(attributes, excluded, scim.UserType);
+        var page = await users.ListAsync(scim.App.DirectoryId, scim.UserType, query, selection.Wants("groups"), cancellationToken);
+        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, scim.UserType, scim.BaseUrl, selection))));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var selection = ScimRequest.Selection(context.Request, Type);
+        var selection = ScimRequest.Selection(context.Request, scim.UserType);
         var user = await users.GetAsync(scim.App.DirectoryId, id, cancellationToken) ?? throw ScimException.NotFound($"User '{id}' not found.");
         if (NotModified(context, user.ETag))
         {
             return Results.StatusCode(304);
         }
 
-        return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
+        return ScimJson.Write(200, ResourceRendering.Render(user, scim.UserType, scim.BaseUrl, selection), user.ETag);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var selection = ScimRequest.Selection(context.Request, Type);
+        var selection = ScimRequest.Selection(context.Request, scim.UserType);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
         var user = await users.CreateAsync(scim.Events, body, cancellationToken);
-        return ScimJson.Write(201, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag, ResourceRendering.Location(scim.BaseUrl, Type, user.Id));
+        return ScimJson.Write(201, ResourceRendering.Render(user, scim.UserType, scim.BaseUrl, selection), user.ETag, ResourceRendering.Location(scim.BaseUrl, scim.UserType, user.Id));
     }
 
     private static async Task<IResult> ReplaceAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var selection = ScimRequest.Selection(context.Request, Type);
+        var selection = ScimRequest.Selection(context.Request, scim.UserType);
         var body = await ScimJson.ReadObjectAsync(context.Request, cancellationToken);
         var user = await users.ReplaceAsync(scim.Events, id, body, IfMatch(context), cancellationToken);
-        return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
+        return ScimJson.Write(200, ResourceRendering.Render(user, scim.UserType, scim.BaseUrl, selection), user.ETag);
     }
 
     private static async Task<IResult> PatchAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
     {
         var scim = ScimRequest.From(context);
-        var selection = ScimRequest.Selection(context.Request, Type);
+        var selection = ScimRequest.Selection(context.Request, scim.UserType);
         var operations = PatchRequest.Parse(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
         var user = await users.PatchAsync(scim.Events, id, operations, IfMatch(context), cancellationToken);
-        return ScimJson.Write(200, ResourceRendering.Render(user, Type, scim.BaseUrl, selection), user.ETag);
+        return ScimJson.Write(200, ResourceRendering.Render(user, scim.UserType, scim.BaseUrl, selection), user.ETag);
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using ScimHub.Core;
+using ScimHub.Core.Filters;
+using ScimHub.Core.Paths;
+using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Storage;
+
+namespace ScimHub.Provisioning.Profiles;
+
+/// <summary>
+/// The user profile of each directory: the default attributes (core User + Enterprise User) and the custom profile
+/// attributes an admin defines, served over SCIM as the hub's extension schema. Each node caches a directory's User
+/// resource type by the directory's profile version, which every request reads with its token, so a change is seen
+/// by every node on its next request.
+/// </summary>
+public sealed class DirectoryProfiles(Database database, ListCache lists, TimeProvider time)
+{
+    public const int MaxNameLength = 64;
+    public const int MaxAttributes = 200;
+    private const int StripBatch = 500;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ConcurrentDictionary<string, (long Version, ResourceType Type)> types = new(StringComparer.Ordinal);
+
+    /// <summary>The directory's User resource type at <paramref name="version"/> (from the token query); cached.</summary>
+    public async ValueTask<ResourceType> UserTypeAsync(string directoryId, long version, CancellationToken cancellationToken)
+    {
+        if (types.TryGetValue(directoryId, out var known) && known.Version == version)
+        {
+            return known.Type;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var (current, attributes) = await LoadAsync(connection, null, directoryId);
+        var type = CoreSchemas.UserTypeWith(attributes.Select(a => a.ToDefinition()).ToList());
+        types[directoryId] = (current, type);
+        return type;
+    }
+
+    /// <summary>The directory's custom attributes, in the order they were added.</summary>
+    public async Task<IReadOnlyList<ProfileAttributeDefinition>> ListAsync(string directoryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await LoadAsync(connection, null, directoryId)).Attributes;
+    }
+
+    /// <summary>Adds a custom attribute; a bad definition throws an error naming the field, and nothing is saved.</summary>
+    public async Task<ProfileAttributeDefinition> AddAsync(string directoryId, ProfileAttributeDefinition attribute, CancellationToken cancellationToken)
+    {
+        var valid = Validate(attribute);
+        await using var write = await database.BeginAsync(cancellationToken);
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM directories WHERE id = @directoryId", new { directoryId }, transaction) == 0)
+        {
+            throw new InvalidInputException("directory", $"Directory '{directoryId}' does not exist.");
+        }
+
+        var (_, existing) = await LoadAsync(connection, transaction, directoryId);
+        if (existing.Any(a => string.Equals(a.Name, valid.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidInputException("name", $"The directory already has a custom attribute '{valid.Name}'.");
+        }
+
+        if (existing.Count >= MaxAttributes)
+        {
+            throw new InvalidInputException("name", $"A directory has at most {MaxAttributes} custom attributes.");
+        }
+
+        await connection.ExecuteAsync(
+            "INSERT INTO profile_attributes (directory_id, name_key, name, definition, created) VALUES (@directoryId, @key, @Name, @definition, @created)",
+            new { directoryId, key = valid.Name.ToLowerInvariant(), valid.Name, definition = JsonSerializer.Serialize(valid, Json), created = Timestamps.Format(time.GetUtcNow()) },
+            transaction);
+        await BumpAsync(connection, transaction, directoryId);
+        await write.CommitAsync(cancellationToken);
+        return valid;
+    }
+
+    /// <summary>
+    /// Removes a custom attribute. When users hold values for it, nothing happens unless <paramref name="confirm"/>;
+    /// confirmed, the definition goes first (from then on no write can set it), then every user's values, and an
+    /// audit entry records what was removed. Null when the directory has no such attribute.
+    /// </summary>
+    public async Task<ProfileRemoval?> RemoveAsync(string directoryId, string name, bool confirm, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IReadOnlyList<ProfileAttributeDefinition> attributes;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            attributes = (await LoadAsync(connection, null, directoryId)).Attributes;
+        }
+
+        var attribute = attributes.FirstOrDefault(a => string.Equals(a.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (attribute is null)
+        {
+            return null;
+        }
+
+        // The type that still knows the attribute, to find the users holding it.
+        var withAttribute = ResourceTable.Users with { Type = CoreSchemas.UserTypeWith(attributes.Select(a => a.ToDefinition()).ToList()) };
+        var holding = new ListQuery(FilterParser.Parse($"{ScimConstants.ProfileExtensionSchema}:{attribute.Name} pr"), null, false, 1, StripBatch);
+        var count = await CountAsync(directoryId, withAttribute, holding, cancellationToken);
+        if (count > 0 && !confirm)
+        {
+            return new ProfileRemoval(false, count);
+        }
+
+        await using (var write = await database.BeginAsync(cancellationToken))
+        {
+            var (connection, transaction) = (write.Connection, write.Transaction);
+            await connection.ExecuteAsync(
+                "DELETE FROM profile_attributes WHERE directory_id = @directoryId AND name_key = @key", new { directoryId, key = attribute.Name.ToLowerInvariant() }, transaction);
+            await BumpAsync(connection, transaction, directoryId);
+            await connection.ExecuteAsync(
+                "INSERT INTO admin_audit (occurred_at, directory_id, action, target, detail) VALUES (@now, @directoryId, 'profile-attribute-removed', @target, @detail)",
+                new
+                {
+                    now = Timestamps.Format(time.GetUtcNow()),
+                    directoryId,
+                    target = attribute.Name,
+                    detail = $"Custom attribute '{attribute.Name}' ({JsonSerializer.Serialize(attribute, Json)}) removed with the values of {count} user(s).",
+                },
+                transaction);
+            await write.CommitAsync(cancellationToken);
+        }
+
+        var stripped = await StripAsync(directoryId, attribute.Name, withAttribute, holding, cancellationToken);
+        lists.Changed(directoryId);
+        return new ProfileRemoval(true, stripped);
+    }
+
+    private async Task<long> CountAsync(string directoryId, ResourceTable table, ListQuery query, CancellationToken cancellationToken)
+    {
+        // The count guards against removing data unconfirmed: never a cached total.
+        lists.Changed(directoryId);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var (total, _) = await ResourceRows.ListAsync(connection, database.Dialect, table, "users", directoryId, query with { Count = 0 }, lists);
+        return total;
+    }
+
+    /// <summary>Takes the attribute's values out of every user that has them, a batch per transaction; returns how many users changed.</summary>
+    private async Task<long> StripAsync(string directoryId, string name, ResourceTable table, ListQuery holding, CancellationToken cancellationToken)
+    {
+        long stripped = 0;
+        while (true)
+        {
+            List<string> ids;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            {
+                ids = (await ResourceRows.ListAsync(connection, database.Dialect, table, "users", directoryId, holding, lists)).Rows.Select(r => r.Id).ToList();
+            }
+
+            if (ids.Count == 0)
+            {
+                return stripped;
+            }
+
+            await using var write = await database.BeginAsync(cancellationToken);
+            var now = Timestamps.Format(time.GetUtcNow());
+            foreach (var id in ids)
+            {
+                var row = await ResourceRows.FindAsync(write.Connection, database.Dialect, "users", directoryId, id, write.Transaction);
+                if (row is null)
+                {
+                    continue;
+                }
+
+                var user = row.ToStored();
+                if (Without(user.Attributes, name) is { } changed)
+                {
+                    await write.Connection.ExecuteAsync(
+                        "UPDATE users SET resource = @resource, last_modified = @now, version = version + 1 WHERE directory_id = @directoryId AND id = @id",
+                        new { resource = changed.ToJsonString(), now, directoryId, id }, write.Transaction);
+                    stripped++;
+                }
+            }
+
+            await write.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The user without the attribute (and without the extension when it held nothing else), or null when it had none.</summary>
+    private static JsonObject? Without(JsonObject user, string name)
+    {
+        var key = user.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, ScimConstants.ProfileExtensionSchema, StringComparison.OrdinalIgnoreCase));
+        if (key is null || user[key] is not JsonObject extension)
+        {
+            return null;
+        }
+
+        var attributeKey = extension.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+        if (attributeKey is null)
+        {
+            return null;
+        }
+
+        var copy = user.DeepClone().AsObject();
+        var copiedExtension = copy[key]!.AsObject();
+        copiedExtension.Remove(attributeKey);
+        if (copiedExtension.Count == 0)
+        {
+            copy.Remove(key);
+            if (copy["schemas"] is JsonArray schemas && schemas.FirstOrDefault(s => (string?)s == key) is { } listed)
+            {
+                schemas.Remove(listed);
+            }
+        }
+
+        return copy;
+    }
+
+    private static ProfileAttributeDefinition Validate(ProfileAttributeDefinition attribute)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        var name = attribute.Name?.Trim() ?? "";
+        if (name.Length == 0 || name.Length > MaxNameLength || !AttributePath.IsName(name))
+        {
+            throw new InvalidInputException("name", $"A custom attribute's name is 1 to {MaxNameLength} letters, digits, '_' or '-', starting with a letter; got '{attribute.Name}'.");
+        }
+
+        if (CoreSchemas.User.Find(name) is not null || CoreSchemas.EnterpriseUser.Find(name) is not null)
+        {
+            throw new InvalidInputException("name", $"'{name}' is a default profile attribute already (core or enterprise User); choose another name.");
+        }
+
+        var type = ProfileAttributeDefinition.Types.FirstOrDefault(t => string.Equals(t, attribute.Type?.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidInputException("type", $"'{attribute.Type}' is not an attribute type; use one of {string.Join(", ", ProfileAttributeDefinition.Types)}.");
+        if (attribute.Description?.Length > 1000)
+        {
+            throw new InvalidInputException("description", "A description is at most 1,000 characters.");
+        }
+
+        return attribute with { Name = name, Type = type, Description = attribute.Description?.Trim() ?? "" };
+    }
+
+    private static async Task<(long Version, IReadOnlyList<ProfileAttributeDefinition> Attributes)> LoadAsync(DbConnection connection, DbTransaction? transaction, string directoryId)
+    {
+        var version = await connection.ExecuteScalarAsync<long?>("SELECT profile_version FROM directories WHERE id = @directoryId", new { directoryId }, transaction) ?? 0;
+        var rows = await connection.QueryAsync<string>(
+            "SELECT definition FROM profile_attributes WHERE directory_id = @directoryId ORDER BY created, name_key", new { directoryId }, transaction);
+        return (version, rows.Select(r => JsonSerializer.Deserialize<ProfileAttributeDefinition>(r, Json)!).ToList());
+    }
+
+    private static Task<int> BumpAsync(DbConnection connection, DbTransaction transaction, string directoryId) =>
+        connection.ExecuteAsync("UPDATE directories SET profile_version = profile_version + 1 WHERE id = @directoryId", new { directoryId }, transaction);
+}
