@@ -12,7 +12,9 @@ public static class AppTemplates
     public static readonly IReadOnlyList<AppTemplate> All =
     [
         new("entra", "Microsoft Entra ID",
-            // The attributes Entra's default user mapping always sends (Microsoft Learn, "Tutorial: Develop a SCIM endpoint").
+            // The required set of the Entra template (DESIGN.md, the issue): what Entra's default user mapping sends. Entra
+            // leaves out attributes whose source is empty, so a user without a surname or work mail is refused until the
+            // admin relaxes the list (apps required).
             ["userName", "name.givenName", "name.familyName", "emails[type eq \"work\"].value", "displayName", "active"],
             new FeatureChanges(),
             "Deprovisions with PATCH active \"False\" and deletes only hard-deleted users; its non-compliant PATCH (capitalised ops, string booleans, path-less dotted keys) and ?aadOptscim062020 are accepted."),

@@ -142,14 +142,28 @@ public sealed class OAuthClients(Database database, TimeProvider time)
 
         await using var write = await database.BeginAsync(cancellationToken);
         var (connection, transaction) = (write.Connection, write.Transaction);
+        // Noting the use locks the client's row while it is still active (PostgreSQL re-checks revoked after waiting):
+        // a revocation either commits first and this grant is refused, or waits and then revokes this token too.
+        var active = await connection.ExecuteAsync(
+            "UPDATE app_oauth_clients SET last_used = @now WHERE directory_id = @DirectoryId AND app_id = @AppId AND id = @clientId AND revoked IS NULL",
+            new { client.DirectoryId, client.AppId, clientId, now = Timestamps.Format(now) }, transaction);
+        if (active == 0)
+        {
+            return InvalidClient;
+        }
+
+        // An access token never outlives the client's secret.
+        var expires = now + TimeSpan.FromMinutes(client.Minutes);
+        if (client.Expires is not null && Timestamps.Parse(client.Expires) < expires)
+        {
+            expires = Timestamps.Parse(client.Expires);
+        }
+
         var token = AppTokens.NewToken(AccessTokenPrefix);
-        var lifetime = TimeSpan.FromMinutes(client.Minutes);
-        // Only while the client is still active: a revocation that committed since the check wins.
-        var issued = await connection.ExecuteAsync(
+        await connection.ExecuteAsync(
             """
             INSERT INTO app_tokens (directory_id, app_id, id, name, hash, created, expires, client_id)
-            SELECT @DirectoryId, @AppId, @id, @name, @hash, @created, @expires, @clientId
-            WHERE EXISTS (SELECT 1 FROM app_oauth_clients c WHERE c.directory_id = @DirectoryId AND c.app_id = @AppId AND c.id = @clientId AND c.revoked IS NULL)
+            VALUES (@DirectoryId, @AppId, @id, @name, @hash, @created, @expires, @clientId)
             """,
             new
             {
@@ -159,24 +173,17 @@ public sealed class OAuthClients(Database database, TimeProvider time)
                 name = "OAuth access token",
                 hash = AppTokens.Hash(token),
                 created = Timestamps.Format(now),
-                expires = Timestamps.Format(now + lifetime),
+                expires = Timestamps.Format(expires),
                 clientId,
             },
             transaction);
-        if (issued == 0)
-        {
-            return InvalidClient;
-        }
 
         // A provider asks for a token about every hour: the client's long-expired ones go, so the table stays small.
         await connection.ExecuteAsync(
             "DELETE FROM app_tokens WHERE directory_id = @DirectoryId AND app_id = @AppId AND client_id = @clientId AND expires < @before",
             new { client.DirectoryId, client.AppId, clientId, before = Timestamps.Format(now - ExpiredTokensKept) }, transaction);
-        await connection.ExecuteAsync(
-            "UPDATE app_oauth_clients SET last_used = @now WHERE directory_id = @DirectoryId AND app_id = @AppId AND id = @clientId",
-            new { client.DirectoryId, client.AppId, clientId, now = Timestamps.Format(now) }, transaction);
         await write.CommitAsync(cancellationToken);
-        return new OAuthGrant(token, lifetime, null, null);
+        return new OAuthGrant(token, expires - now, null, null);
     }
 
     private static DateTimeOffset? Time(string? text) => text is null ? null : Timestamps.Parse(text);

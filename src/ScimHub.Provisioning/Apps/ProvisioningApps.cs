@@ -201,8 +201,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     }
 
     /// <summary>
-    /// Revokes every token of the app, OAuth access tokens included; returns how many were active, or null when there
-    /// is no such app.
+    /// Revokes every credential of the app — its tokens, its OAuth clients and their access tokens — at once (after a
+    /// leak); returns how many tokens were active, or null when there is no such app.
     /// </summary>
     public async Task<int?> RevokeTokensAsync(string appId, CancellationToken cancellationToken)
     {
@@ -294,8 +294,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
                 new { directoryId, appId, tokenId, now = Timestamps.Format(now) }, write.Transaction);
             await write.CommitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is ScimException { Status: 503 } || exception is DbException db && database.Dialect.IsTransient(db))
+        catch (Exception exception) when (exception is ScimException { Status: 503 } or DbException)
         {
+            // Noting the use is never worth failing the request for; the next request tries again.
             lastUsedWritten.TryRemove(tokenId, out _);
         }
     }
@@ -308,7 +309,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
             SELECT a.id, a.directory_id, a.name, a.created, a.features, a.template, a.required_attributes,
                    (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.client_id IS NULL
                         AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > @now))
-            FROM apps a {(appId is null ? "ORDER BY a.created, a.id" : "WHERE a.id = @appId")}{(transaction is null ? "" : database.Dialect.ForUpdate)}
+            FROM apps a {(appId is null ? "ORDER BY a.created, a.id" : "WHERE a.id = @appId")}{(transaction is null ? "" : database.Dialect.ForNoKeyUpdate)}
             """,
             new { appId, now = Timestamps.Format(time.GetUtcNow()) }, transaction);
         return rows.Select(r => new ProvisioningApp(r.Id, r.DirectoryId, r.Name, Timestamps.Parse(r.Created), (int)r.ActiveTokens)
@@ -319,8 +320,14 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         }).ToList();
     }
 
-    private static Task<string?> DirectoryOfAsync(DbConnection connection, DbTransaction? transaction, string appId) =>
-        connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }, transaction);
+    /// <summary>
+    /// The app's directory; inside a write transaction the app's row stays locked until it ends (PostgreSQL), so that
+    /// token changes of one app (two rotations, an issue and a revoke-all) take turns instead of missing each other's
+    /// rows. NO KEY UPDATE: an OAuth grant inserting a token of the app (a foreign-key check) is not blocked by it.
+    /// </summary>
+    private Task<string?> DirectoryOfAsync(DbConnection connection, DbTransaction? transaction, string appId) =>
+        connection.ExecuteScalarAsync<string?>(
+            $"SELECT directory_id FROM apps WHERE id = @appId{(transaction is null ? "" : database.Dialect.ForNoKeyUpdate)}", new { appId }, transaction);
 
     private async Task<IssuedToken> IssueAsync(DbConnection connection, DbTransaction transaction, string directoryId, string appId, string? name, DateTimeOffset? expires)
     {
@@ -334,10 +341,13 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         return new IssuedToken(tokenId, token, expires);
     }
 
-    private async Task<int> RevokeAllAsync(DbConnection connection, DbTransaction transaction, string appId) =>
-        await connection.ExecuteAsync(
-            "UPDATE app_tokens SET revoked = @now WHERE app_id = @appId AND revoked IS NULL",
-            new { appId, now = Timestamps.Format(time.GetUtcNow()) }, transaction);
+    /// <summary>Every credential of the app: its tokens, its OAuth clients (which could mint new ones) and their access tokens.</summary>
+    private async Task<int> RevokeAllAsync(DbConnection connection, DbTransaction transaction, string appId)
+    {
+        var now = Timestamps.Format(time.GetUtcNow());
+        await connection.ExecuteAsync("UPDATE app_oauth_clients SET revoked = @now WHERE app_id = @appId AND revoked IS NULL", new { appId, now }, transaction);
+        return await connection.ExecuteAsync("UPDATE app_tokens SET revoked = @now WHERE app_id = @appId AND revoked IS NULL", new { appId, now }, transaction);
+    }
 
     private static string ValidName(string? name)
     {

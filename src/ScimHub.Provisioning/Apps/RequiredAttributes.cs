@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimHub.Core.Errors;
 using ScimHub.Core.Filters;
+using ScimHub.Core.Paths;
 using ScimHub.Core.Schemas;
 
 namespace ScimHub.Provisioning.Apps;
@@ -45,6 +46,7 @@ public sealed class RequiredAttributes
 
             try
             {
+                CheckWritable(PatchPath.Parse(path), path);
                 var filter = FilterParser.Parse(PresenceFilter(path));
                 // Evaluating against an empty user resolves every attribute the path names against the schema.
                 FilterEvaluator.Matches(filter, [], CoreSchemas.UserType);
@@ -70,6 +72,19 @@ public sealed class RequiredAttributes
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue,
                     $"The app '{appName}' requires '{Paths[i]}' on every user it creates, and this request has none. Map it in the provider, or change the app's required attributes.");
             }
+        }
+    }
+
+    /// <summary>A path a provider's create can carry: no read-only (id, meta, groups) or write-only (password) attribute.</summary>
+    private static void CheckWritable(PatchPath parsed, string path)
+    {
+        var resolved = CoreSchemas.UserType.ResolveOrThrow(parsed.Attribute);
+        var target = parsed.SubAttribute is { } sub
+            ? resolved.Attribute.FindSubAttribute(sub) ?? throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"'{sub}' is not a sub-attribute of '{resolved.Attribute.Name}'.")
+            : resolved.Target;
+        if (resolved.Attribute.Mutability is Mutability.ReadOnly or Mutability.WriteOnly || target.Mutability is Mutability.ReadOnly or Mutability.WriteOnly)
+        {
+            throw ScimException.BadRequest(ScimErrorType.Mutability, $"'{path}' is set by the hub or never stored, so no create could carry it.");
         }
     }
 

@@ -20,6 +20,12 @@ public abstract class SqlDialect
     /// <summary>Appended to a SELECT of a row that the transaction will change, so that concurrent writers queue on it.</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// Locks the row against other writers of it but not against foreign-key checks of rows that reference it
+    /// (PostgreSQL: an insert of a child row takes KEY SHARE, which FOR UPDATE would block).
+    /// </summary>
+    public abstract string ForNoKeyUpdate { get; }
+
     /// <summary>The text at a JSON path of a JSON text column; <paramref name="pathParameter"/> holds <see cref="JsonPath"/>.</summary>
     public abstract string JsonValue(string column, string pathParameter);
 
@@ -83,6 +89,8 @@ public abstract class SqlDialect
         // BEGIN IMMEDIATE already holds the database's only write lock.
         public override string ForUpdate => "";
 
+        public override string ForNoKeyUpdate => "";
+
         public override string ForKeyShare => "";
 
         public override bool IsInvalidValue(DbException exception) => false;
@@ -132,6 +140,8 @@ public abstract class SqlDialect
         public override string MigrationsFolder => "Postgres";
 
         public override string ForUpdate => " FOR UPDATE";
+
+        public override string ForNoKeyUpdate => " FOR NO KEY UPDATE";
 
         public override string ForKeyShare => " FOR KEY SHARE";
 

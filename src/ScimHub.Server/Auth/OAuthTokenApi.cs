@@ -24,7 +24,8 @@ internal static class OAuthTokenApi
         // RFC 6749 §5.1: token responses must not be cached.
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
-        if (!http.Request.HasFormContentType)
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
+            || !string.Equals(mediaType.MediaType, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return Error(400, "invalid_request", "Send the token request as application/x-www-form-urlencoded (RFC 6749 §4.4.2).");
         }

@@ -20,14 +20,15 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
             return true;
         }
 
-        if (exception is InvalidInputException invalid)
+        var isAdminApi = httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+        if (exception is InvalidInputException invalid && isAdminApi)
         {
             // The admin API answers in ProblemDetails, naming the field it could not use.
             await Results.ValidationProblem(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }, detail: invalid.Message).ExecuteAsync(httpContext);
             return true;
         }
 
-        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json })
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } && isAdminApi)
         {
             // An admin API body that does not read as its type: a wrong type, an unknown field, broken JSON.
             var (field, detail) = AdminBodyError.Describe(json);
@@ -51,9 +52,20 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
             httpContext.Response.Headers.RetryAfter = "5";
         }
 
-        if (httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (isAdminApi)
         {
             await Results.Problem(statusCode: error.Status, detail: error.Detail).ExecuteAsync(httpContext);
+            return true;
+        }
+
+        if (httpContext.Request.Path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
+        {
+            // The token endpoint answers in RFC 6749 §5.2 form, whatever went wrong.
+            await Results.Json(new Dictionary<string, string>
+            {
+                ["error"] = error.Status < 500 ? "invalid_request" : "server_error",
+                ["error_description"] = error.Detail,
+            }, statusCode: error.Status).ExecuteAsync(httpContext);
             return true;
         }
 
@@ -67,6 +79,8 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
         ScimException scim => new(scim.Status, scim.ScimType, scim.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge => new(413, null, $"The request body is too large. {tooLarge.Message}"),
         BadHttpRequestException bad => new(bad.StatusCode, ScimErrorType.InvalidSyntax, bad.Message),
+        InvalidDataException unreadable => new(400, ScimErrorType.InvalidSyntax, $"The request body could not be read: {unreadable.Message}"),
+        InvalidInputException invalid => new(400, ScimErrorType.InvalidValue, invalid.Message),
         DbException db when database.Dialect.IsInvalidValue(db) =>
             new(400, ScimErrorType.InvalidValue, "The database refused a value of this request (a U+0000 character, or a value too long to index)."),
         DbException db when database.Dialect.IsTransient(db) => new(503, null, "The hub's database is busy; retry in a few seconds."),

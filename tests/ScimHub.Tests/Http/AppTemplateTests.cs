@@ -135,6 +135,11 @@ public sealed class AppTemplateTests(HubFactory hub)
     [InlineData("""{ "name": "X", "requiredAttributes": ["emails[type eq \"work\".value"] }""", "requiredAttributes[0]")]
     [InlineData("""{ "name": "X", "requiredAttributes": ["userName", "USERNAME"] }""", "requiredAttributes[1]")]
     [InlineData("""{ "name": "X", "requiredAttributes": [""] }""", "requiredAttributes[0]")]
+    [InlineData("""{ "name": "X", "requiredAttributes": ["id"] }""", "requiredAttributes[0]")]
+    [InlineData("""{ "name": "X", "requiredAttributes": ["meta.created"] }""", "requiredAttributes[0]")]
+    [InlineData("""{ "name": "X", "requiredAttributes": ["groups"] }""", "requiredAttributes[0]")]
+    [InlineData("""{ "name": "X", "requiredAttributes": ["password"] }""", "requiredAttributes[0]")]
+    [InlineData("""{ "name": "X", "requiredAttributes": ["userName pr or title"] }""", "requiredAttributes[0]")]
     public async Task Unknown_templates_and_unusable_attribute_paths_are_400s_naming_them(string body, string field)
     {
         var admin = await AdminClient.CreateAsync(hub);

@@ -163,6 +163,21 @@ public sealed class AppTokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_access_token_never_outlives_its_clients_secret()
+    {
+        var clients = hub.Services.GetRequiredService<OAuthClients>();
+        var (client, secret) = (await clients.CreateAsync(scim.AppId, null, clock.GetUtcNow().AddMinutes(30), TimeSpan.FromHours(1), Ct))!.Value;
+
+        var grant = await clients.GrantAsync(scim.AppId, client.Id, secret, Ct);
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var after = await scim.GetAsync("/Users", bearer: grant.AccessToken);
+
+        Assert.Equal(TimeSpan.FromMinutes(30), grant.ExpiresIn);
+        after.AssertError(HttpStatusCode.Unauthorized, null);
+        Assert.Equal("invalid_client", (await clients.GrantAsync(scim.AppId, client.Id, secret, Ct)).Error);
+    }
+
+    [Fact]
     public void Expiries_are_typed_as_durations_or_times()
     {
         var now = clock.GetUtcNow();

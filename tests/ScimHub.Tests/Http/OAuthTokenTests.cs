@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using ScimHub.Provisioning.Apps;
 using ScimHub.Tests.Support;
 
 namespace ScimHub.Tests.Http;
@@ -166,6 +167,57 @@ public sealed class OAuthTokenTests(HubFactory hub)
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, refused!["error"]!.GetValue<string>()));
         // The app's own bearer token is untouched.
         Assert.Equal(HttpStatusCode.OK, (await client.Scim.GetAsync("/Users")).Status);
+    }
+
+    [Fact]
+    public async Task A_multipart_body_or_one_over_the_form_limits_is_an_rfc_6749_invalid_request_not_a_server_error()
+    {
+        var client = await NewClientAsync();
+        using var http = hub.CreateClient();
+        using var multipart = new MultipartFormDataContent { { new StringContent("client_credentials"), "grant_type" } };
+        using var tooMany = new FormUrlEncodedContent(Enumerable.Range(0, 1100).Select(i => Field($"f{i}", "x")).Prepend(Field("grant_type", "client_credentials")));
+
+        foreach (HttpContent content in new HttpContent[] { multipart, tooMany })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, client.TokenPath) { Content = content };
+            request.Headers.Authorization = Basic(client.Id, client.Secret);
+            using var response = await http.SendAsync(request, Ct);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_request", body["error"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_grant_racing_the_revocation_of_its_client_never_leaves_a_working_token()
+    {
+        var clients = hub.Service<OAuthClients>();
+        for (var round = 0; round < 10; round++)
+        {
+            var client = await NewClientAsync();
+            var grant = Task.Run(() => clients.GrantAsync(client.Scim.AppId, client.Id, client.Secret, Ct), Ct);
+            var revoke = Task.Run(() => clients.RevokeAsync(client.Scim.AppId, client.Id, Ct), Ct);
+            await Task.WhenAll(grant, revoke);
+
+            if ((await grant).AccessToken is { } token)
+            {
+                (await client.Scim.GetAsync("/Users", bearer: token)).AssertError(HttpStatusCode.Unauthorized, null);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Revoking_every_token_of_an_app_also_revokes_its_clients()
+    {
+        var client = await NewClientAsync();
+        var (_, body, _) = await PostTokenAsync(client.TokenPath, [Field("grant_type", "client_credentials")], Basic(client.Id, client.Secret));
+
+        await hub.Service<ProvisioningApps>().RevokeTokensAsync(client.Scim.AppId, Ct);
+
+        (await client.Scim.GetAsync("/Users", bearer: body!["access_token"]!.GetValue<string>())).AssertError(HttpStatusCode.Unauthorized, null);
+        var (status, refused, _) = await PostTokenAsync(client.TokenPath, [Field("grant_type", "client_credentials")], Basic(client.Id, client.Secret));
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, refused!["error"]!.GetValue<string>()));
     }
 
     [Theory]
