@@ -263,7 +263,7 @@ internal static class AppCommands
         create.SetAction(async (parse, ct) =>
         {
             var hub = await openAsync(parse, ct);
-            var expiry = parse.GetValue(expires) is { } text ? AppTokens.ParseExpiry(text, TimeProvider.System.GetUtcNow()) : (DateTimeOffset?)null;
+            var expiry = AppTokens.ParseOptionalExpiry(parse.GetValue(expires), TimeProvider.System.GetUtcNow());
             var token = await hub.Apps.IssueTokenAsync(parse.GetValue(appId)!, parse.GetValue(tokenName), expiry, ct);
             if (token is null)
             {
@@ -284,7 +284,7 @@ internal static class AppCommands
         {
             var hub = await openAsync(parse, ct);
             var now = TimeProvider.System.GetUtcNow();
-            var expiry = parse.GetValue(expires) is { } text ? AppTokens.ParseExpiry(text, now) : (DateTimeOffset?)null;
+            var expiry = AppTokens.ParseOptionalExpiry(parse.GetValue(expires), now);
             var window = parse.GetValue(overlap) is { } o ? Provisioning.Reports.ReportQuery.Duration(o, "overlap") : (TimeSpan?)null;
             var token = await hub.Apps.RotateTokenAsync(parse.GetValue(appId)!, expiry, window, ct);
             if (token is null)
@@ -353,7 +353,7 @@ internal static class AppCommands
         create.SetAction(async (parse, ct) =>
         {
             var hub = await openAsync(parse, ct);
-            var expiry = parse.GetValue(expires) is { } text ? AppTokens.ParseExpiry(text, TimeProvider.System.GetUtcNow()) : (DateTimeOffset?)null;
+            var expiry = AppTokens.ParseOptionalExpiry(parse.GetValue(expires), TimeProvider.System.GetUtcNow());
             var tokenLifetime = parse.GetValue(lifetime) is { } l ? Provisioning.Reports.ReportQuery.Duration(l, "accessTokenLifetime") : (TimeSpan?)null;
             var created = await hub.OAuthClients.CreateAsync(parse.GetValue(appId)!, parse.GetValue(name), expiry, tokenLifetime, ct);
             if (created is not var (client, secret))

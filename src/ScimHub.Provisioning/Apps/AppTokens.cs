@@ -34,6 +34,9 @@ public static class AppTokens
             : throw new InvalidInputException(field, $"'{field}' must be a duration such as 90d or 12w, or an ISO-8601 time such as 2027-06-30T00:00:00Z; got '{text}'.");
     }
 
+    /// <summary><see cref="ParseExpiry(string, DateTimeOffset, string)"/>, or null (never expires) when no expiry is given.</summary>
+    public static DateTimeOffset? ParseOptionalExpiry(string? text, DateTimeOffset now) => text is null ? null : ParseExpiry(text, now);
+
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -68,7 +68,7 @@ internal static class AppsApi
     private static async Task<Results<Created<TokenSecret>, ProblemHttpResult>> IssueTokenAsync(
         string appId, TokenRequest body, ProvisioningApps apps, TimeProvider time, CancellationToken cancellationToken)
     {
-        var expires = body.Expires is { } text ? AppTokens.ParseExpiry(text, time.GetUtcNow()) : (DateTimeOffset?)null;
+        var expires = AppTokens.ParseOptionalExpiry(body.Expires, time.GetUtcNow());
         return await apps.IssueTokenAsync(appId, body.Name, expires, cancellationToken) is { } token
             ? TypedResults.Created($"/api/apps/{appId}/tokens/{token.TokenId}", TokenSecret.Of(token))
             : NoSuchApp(appId);
@@ -77,7 +77,7 @@ internal static class AppsApi
     private static async Task<Results<Created<TokenSecret>, ProblemHttpResult>> RotateTokenAsync(
         string appId, RotationRequest body, ProvisioningApps apps, TimeProvider time, CancellationToken cancellationToken)
     {
-        var expires = body.Expires is { } text ? AppTokens.ParseExpiry(text, time.GetUtcNow()) : (DateTimeOffset?)null;
+        var expires = AppTokens.ParseOptionalExpiry(body.Expires, time.GetUtcNow());
         var overlap = body.Overlap is { } window ? ReportQuery.Duration(window, "overlap") : (TimeSpan?)null;
         return await apps.RotateTokenAsync(appId, expires, overlap, cancellationToken) is { } token
             ? TypedResults.Created($"/api/apps/{appId}/tokens/{token.TokenId}", TokenSecret.Of(token))
@@ -104,7 +104,7 @@ internal static class AppsApi
         string appId, ClientRequest body, HttpRequest request, OAuthClients clients, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var expires = body.Expires is { } text ? AppTokens.ParseExpiry(text, now) : (DateTimeOffset?)null;
+        var expires = AppTokens.ParseOptionalExpiry(body.Expires, now);
         var lifetime = body.AccessTokenLifetime is { } l ? ReportQuery.Duration(l, "accessTokenLifetime") : (TimeSpan?)null;
         return await clients.CreateAsync(appId, body.Name, expires, lifetime, cancellationToken) is var (client, secret)
             ? TypedResults.Created($"/api/apps/{appId}/oauth-clients/{client.Id}",
