@@ -56,4 +56,37 @@ internal static class AdminCommands
 
         return new Command("keys", "Admin API keys.") { create, list, revoke };
     }
+
+    /// <summary><c>scimhub admin audit</c>: what admins changed, newest first.</summary>
+    public static Command Audit(Func<ParseResult, CancellationToken, Task<Hub>> openAsync, TextWriter output, TextWriter error)
+    {
+        var directory = new Option<string?>("--directory") { Description = "Only this directory (id or name)." };
+        var since = new Option<string?>("--since") { Description = "Only entries this recent, e.g. 24h or 7d." };
+        var limit = new Option<int>("--limit") { Description = "At most this many entries (1-1000).", DefaultValueFactory = _ => 100 };
+        var audit = new Command("audit", "The admin audit log: app, feature, credential and profile changes, newest first.") { directory, since, limit };
+        audit.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            string? directoryId = null;
+            if (parse.GetValue(directory) is { } wanted)
+            {
+                if (await hub.Directories.FindAsync(wanted, ct) is not { } found)
+                {
+                    await error.WriteLineAsync($"No directory '{wanted}'. See: scimhub directories list");
+                    return 2;
+                }
+
+                directoryId = found.Id;
+            }
+
+            var from = parse.GetValue(since) is { } text ? TimeProvider.System.GetUtcNow() - Provisioning.Reports.ReportQuery.Duration(text, "since") : (DateTimeOffset?)null;
+            foreach (var entry in await hub.Audit.ListAsync(directoryId, from, parse.GetValue(limit), ct))
+            {
+                await output.WriteLineAsync($"{entry.OccurredAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {entry.Action,-26}  {entry.Target,-32}  {entry.Detail}");
+            }
+
+            return 0;
+        });
+        return audit;
+    }
 }

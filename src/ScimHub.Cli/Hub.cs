@@ -24,6 +24,8 @@ internal sealed class Hub(Database database, string baseUrl)
 
     public AdminKeys AdminKeys { get; } = new(database, TimeProvider.System);
 
+    public AdminAudit Audit { get; } = new(database);
+
     public EventRetention Retention(int retentionDays) => new(database, new ReportOptions { RetentionDays = retentionDays }, TimeProvider.System);
 
     public string ScimBaseUrl(string appId) => $"{baseUrl.TrimEnd('/')}/scim/{appId}/v2";

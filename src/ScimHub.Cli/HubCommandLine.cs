@@ -82,7 +82,7 @@ public static class HubCommandLine
             new Command("directories", "Directories (tenants) of users and groups.") { directoriesList, directoriesCreate },
             new Command("db", "The hub's database.") { migrate },
             ReportCommands.Create(OpenAsync, output),
-            new Command("admin", "The admin REST API (/api).") { AdminCommands.Create(OpenAsync, output, error) },
+            new Command("admin", "The admin REST API (/api) and the admin audit log.") { AdminCommands.Create(OpenAsync, output, error), AdminCommands.Audit(OpenAsync, output, error) },
         };
         root.Options.Add(dataFolder);
         root.Options.Add(provider);

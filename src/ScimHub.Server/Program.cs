@@ -43,6 +43,7 @@ builder.Services.AddSingleton<ProvisioningReports>();
 builder.Services.AddSingleton<EventRetention>();
 builder.Services.AddHostedService<EventRetentionService>();
 builder.Services.AddSingleton<AdminKeys>();
+builder.Services.AddSingleton<AdminAudit>();
 builder.Services.AddSingleton<AdminKeyFilter>();
 builder.Services.AddSingleton<DirectoryProfiles>();
 builder.Services.AddSingleton<DirectoryUsers>();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
+using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Apps;
@@ -74,6 +75,8 @@ public sealed class OAuthClients(Database database, TimeProvider time)
                 minutes = (int)lifetime.TotalMinutes,
             },
             write.Transaction);
+        await AdminAudit.RecordAsync(write.Connection, write.Transaction, now, directoryId, "oauth-client-created", appId,
+            $"Client {client.Id} ('{client.Name}'), access tokens {lifetime.TotalHours:0.##} h, secret expires {(expires is { } until ? Timestamps.Format(until) : "never")}.");
         await write.CommitAsync(cancellationToken);
         return (client, secret);
     }
@@ -113,6 +116,11 @@ public sealed class OAuthClients(Database database, TimeProvider time)
         await write.Connection.ExecuteAsync(
             "UPDATE app_tokens SET revoked = @now WHERE directory_id = @directoryId AND app_id = @appId AND client_id = @clientId AND revoked IS NULL",
             new { directoryId, appId, clientId, now }, write.Transaction);
+        if (revoked > 0)
+        {
+            await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), directoryId, "oauth-client-revoked", appId, $"Client {clientId} and its access tokens.");
+        }
+
         await write.CommitAsync(cancellationToken);
         return revoked > 0;
     }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using ScimHub.Core.Errors;
+using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Apps;
@@ -57,6 +58,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
             new { app.DirectoryId, app.Id, app.Name, created = Timestamps.Format(now), features = app.Features.ToJson(), app.Template, required = app.RequiredAttributes.ToJson() },
             transaction);
         var token = await IssueAsync(connection, transaction, app.DirectoryId, app.Id, null, null);
+        await AdminAudit.RecordAsync(connection, transaction, now, directoryId, "app-created", app.Id,
+            $"App '{app.Name}' from the {app.Template} template; features {app.Features.ToJson()}; required {string.Join(", ", app.RequiredAttributes.Paths)}; first token {token.TokenId}.");
         await write.CommitAsync(cancellationToken);
         return (app, token);
     }
@@ -97,6 +100,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         await write.Connection.ExecuteAsync(
             "UPDATE apps SET name = @Name, features = @features, required_attributes = @required WHERE directory_id = @DirectoryId AND id = @Id",
             new { updated.Name, features = updated.Features.ToJson(), required = updated.RequiredAttributes.ToJson(), updated.DirectoryId, updated.Id }, write.Transaction);
+        await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), updated.DirectoryId, "app-changed", updated.Id,
+            $"Name '{current.Name}' → '{updated.Name}'; features {current.Features.ToJson()} → {updated.Features.ToJson()}; "
+            + $"required [{string.Join(", ", current.RequiredAttributes.Paths)}] → [{string.Join(", ", updated.RequiredAttributes.Paths)}].");
         await write.CommitAsync(cancellationToken);
         return updated;
     }
@@ -105,9 +111,16 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     public async Task<bool> DeleteAsync(string appId, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginAsync(cancellationToken);
-        var deleted = await write.Connection.ExecuteAsync("DELETE FROM apps WHERE id = @appId", new { appId }, write.Transaction) > 0;
+        var directoryId = await DirectoryOfAsync(write.Connection, write.Transaction, appId);
+        if (directoryId is null)
+        {
+            return false;
+        }
+
+        await write.Connection.ExecuteAsync("DELETE FROM apps WHERE id = @appId", new { appId }, write.Transaction);
+        await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), directoryId, "app-deleted", appId, "The app and its tokens and OAuth clients were deleted.");
         await write.CommitAsync(cancellationToken);
-        return deleted;
+        return true;
     }
 
     /// <summary>The app's bearer tokens (not the OAuth access tokens of its clients), newest first; null when there is no such app.</summary>
@@ -139,6 +152,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         }
 
         var token = await IssueAsync(write.Connection, write.Transaction, directoryId, appId, tokenName, expiry);
+        await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), directoryId, "token-issued", appId,
+            $"Token {token.TokenId} ('{tokenName}'), expires {(expiry is { } e ? Timestamps.Format(e) : "never")}.");
         await write.CommitAsync(cancellationToken);
         return token;
     }
@@ -180,6 +195,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         }
 
         var token = await IssueAsync(connection, transaction, directoryId, appId, $"rotated {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC", expiry);
+        await AdminAudit.RecordAsync(connection, transaction, now, directoryId, "tokens-rotated", appId,
+            $"New token {token.TokenId}; earlier tokens {(overlap is { } w && w > TimeSpan.Zero ? $"expire at {Timestamps.Format(now + w)}" : "revoked")}.");
         await write.CommitAsync(cancellationToken);
         return token;
     }
@@ -188,7 +205,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     public async Task<bool?> RevokeTokenAsync(string appId, string tokenId, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginAsync(cancellationToken);
-        if (await DirectoryOfAsync(write.Connection, write.Transaction, appId) is null)
+        if (await DirectoryOfAsync(write.Connection, write.Transaction, appId) is not { } directoryId)
         {
             return null;
         }
@@ -196,6 +213,11 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         var revoked = await write.Connection.ExecuteAsync(
             "UPDATE app_tokens SET revoked = @now WHERE app_id = @appId AND id = @tokenId AND revoked IS NULL",
             new { appId, tokenId, now = Timestamps.Format(time.GetUtcNow()) }, write.Transaction);
+        if (revoked > 0)
+        {
+            await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), directoryId, "token-revoked", appId, $"Token {tokenId}.");
+        }
+
         await write.CommitAsync(cancellationToken);
         return revoked > 0;
     }
@@ -207,12 +229,14 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     public async Task<int?> RevokeTokensAsync(string appId, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginAsync(cancellationToken);
-        if (await DirectoryOfAsync(write.Connection, write.Transaction, appId) is null)
+        if (await DirectoryOfAsync(write.Connection, write.Transaction, appId) is not { } directoryId)
         {
             return null;
         }
 
         var revoked = await RevokeAllAsync(write.Connection, write.Transaction, appId);
+        await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), directoryId, "tokens-revoked", appId,
+            $"Every credential: {revoked} token(s) and the app's OAuth clients.");
         await write.CommitAsync(cancellationToken);
         return revoked;
     }

@@ -7,6 +7,7 @@ using ScimHub.Core;
 using ScimHub.Core.Filters;
 using ScimHub.Core.Paths;
 using ScimHub.Core.Schemas;
+using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Storage;
 
 namespace ScimHub.Provisioning.Profiles;
@@ -76,6 +77,7 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
             new { directoryId, key = valid.Name.ToLowerInvariant(), valid.Name, definition = JsonSerializer.Serialize(valid, Json), created = Timestamps.Format(time.GetUtcNow()) },
             transaction);
         await BumpAsync(connection, transaction, directoryId);
+        await AdminAudit.RecordAsync(connection, transaction, time.GetUtcNow(), directoryId, "profile-attribute-added", valid.Name, JsonSerializer.Serialize(valid, Json));
         await write.CommitAsync(cancellationToken);
         return valid;
     }
@@ -115,16 +117,8 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
             await connection.ExecuteAsync(
                 "DELETE FROM profile_attributes WHERE directory_id = @directoryId AND name_key = @key", new { directoryId, key = attribute.Name.ToLowerInvariant() }, transaction);
             await BumpAsync(connection, transaction, directoryId);
-            await connection.ExecuteAsync(
-                "INSERT INTO admin_audit (occurred_at, directory_id, action, target, detail) VALUES (@now, @directoryId, 'profile-attribute-removed', @target, @detail)",
-                new
-                {
-                    now = Timestamps.Format(time.GetUtcNow()),
-                    directoryId,
-                    target = attribute.Name,
-                    detail = $"Custom attribute '{attribute.Name}' ({JsonSerializer.Serialize(attribute, Json)}) removed with the values of {count} user(s).",
-                },
-                transaction);
+            await AdminAudit.RecordAsync(connection, transaction, time.GetUtcNow(), directoryId, "profile-attribute-removed", attribute.Name,
+                $"Custom attribute '{attribute.Name}' ({JsonSerializer.Serialize(attribute, Json)}) removed with the values of {count} user(s).");
             await write.CommitAsync(cancellationToken);
         }
 

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ScimHub.Provisioning;
+using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Directories;
 using ScimHub.Provisioning.Profiles;
+using ScimHub.Provisioning.Reports;
 
 namespace ScimHub.Server.Admin;
 
@@ -16,6 +18,8 @@ internal static class ProfileApi
     public static RouteGroupBuilder MapProfile(this RouteGroupBuilder api)
     {
         api.MapGet("/directories", ListDirectoriesAsync).WithTags("Directories").WithSummary("The hub's directories (tenants).");
+        api.MapGet("/audit", AuditAsync).WithTags("Audit")
+            .WithSummary("The admin audit log, newest first: app, feature, credential and profile changes. Filters: directory (id or name), since (e.g. 7d), limit (1-1000, default 100).");
         var attributes = api.MapGroup("/directories/{directory}/profile-attributes").WithTags("Directories");
         attributes.MapGet("/", ListAsync).WithSummary("The directory's custom profile attributes.");
         attributes.MapPost("/", AddAsync).WithSummary("Add a custom profile attribute; it appears over SCIM in the hub's extension schema at once.");
@@ -60,6 +64,24 @@ internal static class ProfileApi
                 detail: $"{refused.UsersWithValues} user(s) hold values for '{name}'. Removing it removes those values too: repeat with ?confirm=true."),
             var removed => TypedResults.Ok(removed),
         };
+    }
+
+    private static async Task<Results<Ok<AuditEntry[]>, ProblemHttpResult>> AuditAsync(
+        string? directory, string? since, int? limit, HubDirectories directories, AdminAudit audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        string? directoryId = null;
+        if (directory is not null)
+        {
+            if (await directories.FindAsync(directory, cancellationToken) is not { } found)
+            {
+                return NoSuchDirectory(directory);
+            }
+
+            directoryId = found.Id;
+        }
+
+        var from = since is null ? (DateTimeOffset?)null : time.GetUtcNow() - ReportQuery.Duration(since, "since");
+        return TypedResults.Ok((await audit.ListAsync(directoryId, from, limit ?? 100, cancellationToken)).ToArray());
     }
 
     private static ProblemHttpResult NoSuchDirectory(string directory) =>

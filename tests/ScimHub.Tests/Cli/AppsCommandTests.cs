@@ -232,5 +232,27 @@ public sealed class AppsCommandTests : IAsyncLifetime
         Assert.StartsWith("scimhub: --access-token-lifetime: ", bad, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Profile_attributes_are_added_listed_and_removed_and_the_audit_log_shows_it()
+    {
+        var (addCode, added, _) = await RunAsync("profile", "add", "--name", "costCenter2", "--type", "string", "--description", "HR cost center");
+        var (multiCode, _, _) = await RunAsync("profile", "add", "--name", "badges", "--type", "string", "--multi-valued", "--case-exact");
+        var (_, listed, _) = await RunAsync("profile", "list");
+        var (badCode, _, bad) = await RunAsync("profile", "add", "--name", "title", "--type", "string");
+        var (removeCode, removed, _) = await RunAsync("profile", "remove", "--name", "costCenter2");
+        var (missingCode, _, missing) = await RunAsync("profile", "remove", "--name", "costCenter2");
+        var (_, audit, _) = await RunAsync("admin", "audit", "--since", "1h");
+
+        Assert.Equal((0, 0, 2, 0, 2), (addCode, multiCode, badCode, removeCode, missingCode));
+        Assert.Equal("urn:ietf:params:scim:schemas:extension:scimhub:2.0:User:costCenter2", Line(added, "SCIM path:"));
+        Assert.Matches("costCenter2 +string +no +no +no +HR cost center", listed);
+        Assert.Matches("badges +string +yes +no +yes", listed);
+        Assert.StartsWith("scimhub: --name: 'title' is a default profile attribute", bad, StringComparison.Ordinal);
+        Assert.Contains("and its values from 0 user(s)", removed, StringComparison.Ordinal);
+        Assert.Contains("no custom attribute 'costCenter2'", missing, StringComparison.Ordinal);
+        Assert.Contains("profile-attribute-removed", audit, StringComparison.Ordinal);
+        Assert.Contains("profile-attribute-added", audit, StringComparison.Ordinal);
+    }
+
     private static string Line(string output, string label) => CliApp.Line(output, label);
 }

@@ -165,7 +165,7 @@ public sealed class ProfileAttributeTests(HubFactory hub)
         Assert.DoesNotContain((await admin.GetAsync($"/api/directories/{scim.DirectoryId}/profile-attributes")).Body!.AsArray(), a => a!["name"]!.GetValue<string>() == "costCenter2");
         await using var connection = await hub.Service<Database>().OpenAsync(Ct);
         var audit = await connection.QuerySingleAsync<(string Action, string Target, string Detail)>(
-            "SELECT action, target, detail FROM admin_audit WHERE directory_id = @directoryId", new { directoryId = scim.DirectoryId });
+            "SELECT action, target, detail FROM admin_audit WHERE directory_id = @directoryId AND action = 'profile-attribute-removed'", new { directoryId = scim.DirectoryId });
         Assert.Equal(("profile-attribute-removed", "costCenter2"), (audit.Action, audit.Target));
         Assert.Contains("2 user(s)", audit.Detail, StringComparison.Ordinal);
     }
