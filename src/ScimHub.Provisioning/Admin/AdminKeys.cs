@@ -26,6 +26,7 @@ public sealed class AdminKeys(Database database, TimeProvider time)
         await write.Connection.ExecuteAsync(
             "INSERT INTO admin_keys (id, name, hash, created) VALUES (@Id, @Name, @hash, @created)",
             new { key.Id, key.Name, hash = AppTokens.Hash(secret), created = Timestamps.Format(now) }, write.Transaction);
+        await AdminAudit.RecordAsync(write.Connection, write.Transaction, now, null, "admin-key-created", key.Id, $"Admin key '{key.Name}'.");
         await write.CommitAsync(cancellationToken);
         return (key, secret);
     }
@@ -43,6 +44,11 @@ public sealed class AdminKeys(Database database, TimeProvider time)
         await using var write = await database.BeginAsync(cancellationToken);
         var revoked = await write.Connection.ExecuteAsync(
             "UPDATE admin_keys SET revoked = @now WHERE id = @id AND revoked IS NULL", new { id, now = Timestamps.Format(time.GetUtcNow()) }, write.Transaction);
+        if (revoked > 0)
+        {
+            await AdminAudit.RecordAsync(write.Connection, write.Transaction, time.GetUtcNow(), null, "admin-key-revoked", id, "Admin key revoked.");
+        }
+
         await write.CommitAsync(cancellationToken);
         return revoked > 0;
     }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using ScimHub.Core;
-using ScimHub.Core.Filters;
 using ScimHub.Core.Paths;
 using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Admin;
@@ -31,16 +30,18 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
     /// <summary>The directory's User resource type at <paramref name="version"/> (from the token query); cached.</summary>
     public async ValueTask<ResourceType> UserTypeAsync(string directoryId, long version, CancellationToken cancellationToken)
     {
-        if (types.TryGetValue(directoryId, out var known) && known.Version == version)
+        // A cached type as new as the request's (or newer) will do: a /Bulk of a request that saw an older version does
+        // not reload per operation.
+        if (types.TryGetValue(directoryId, out var known) && known.Version >= version)
         {
             return known.Type;
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var (current, attributes) = await LoadAsync(connection, null, directoryId);
-        var type = CoreSchemas.UserTypeWith(attributes.Select(a => a.ToDefinition()).ToList());
-        types[directoryId] = (current, type);
-        return type;
+        var loaded = (current, CoreSchemas.UserTypeWith(attributes.Select(a => a.ToDefinition()).ToList()));
+        // Two loads racing: the newer version stays.
+        return types.AddOrUpdate(directoryId, loaded, (_, cached) => cached.Version >= loaded.current ? cached : loaded).Type;
     }
 
     /// <summary>The directory's custom attributes, in the order they were added.</summary>
@@ -72,13 +73,17 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
             throw new InvalidInputException("name", $"A directory has at most {MaxAttributes} custom attributes.");
         }
 
-        await connection.ExecuteAsync(
+        // Values a user may still hold under this name (written by a request that raced an earlier removal) must not
+        // come back under a new definition, perhaps of another type.
+        await StripInAsync(connection, transaction, directoryId, valid.Name);
+        await ResourceRows.WriteUniqueAsync(database.Dialect, () => connection.ExecuteAsync(
             "INSERT INTO profile_attributes (directory_id, name_key, name, definition, created) VALUES (@directoryId, @key, @Name, @definition, @created)",
             new { directoryId, key = valid.Name.ToLowerInvariant(), valid.Name, definition = JsonSerializer.Serialize(valid, Json), created = Timestamps.Format(time.GetUtcNow()) },
-            transaction);
+            transaction), $"The directory already has a custom attribute '{valid.Name}'.");
         await BumpAsync(connection, transaction, directoryId);
         await AdminAudit.RecordAsync(connection, transaction, time.GetUtcNow(), directoryId, "profile-attribute-added", valid.Name, JsonSerializer.Serialize(valid, Json));
         await write.CommitAsync(cancellationToken);
+        lists.Changed(directoryId);
         return valid;
     }
 
@@ -102,10 +107,14 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
             return null;
         }
 
-        // The type that still knows the attribute, to find the users holding it.
-        var withAttribute = ResourceTable.Users with { Type = CoreSchemas.UserTypeWith(attributes.Select(a => a.ToDefinition()).ToList()) };
-        var holding = new ListQuery(FilterParser.Parse($"{ScimConstants.ProfileExtensionSchema}:{attribute.Name} pr"), null, false, 1, StripBatch);
-        var count = await CountAsync(directoryId, withAttribute, holding, cancellationToken);
+        // Holders are found by the key being there at all (an empty string is a value too), whatever its type.
+        long count;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            count = await connection.ExecuteScalarAsync<long>(
+                $"SELECT COUNT(*) FROM users WHERE directory_id = @directoryId AND {Holds()}", new { directoryId, path = HeldPath(attribute.Name) });
+        }
+
         if (count > 0 && !confirm)
         {
             return new ProfileRemoval(false, count);
@@ -118,64 +127,53 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
                 "DELETE FROM profile_attributes WHERE directory_id = @directoryId AND name_key = @key", new { directoryId, key = attribute.Name.ToLowerInvariant() }, transaction);
             await BumpAsync(connection, transaction, directoryId);
             await AdminAudit.RecordAsync(connection, transaction, time.GetUtcNow(), directoryId, "profile-attribute-removed", attribute.Name,
-                $"Custom attribute '{attribute.Name}' ({JsonSerializer.Serialize(attribute, Json)}) removed with the values of {count} user(s).");
+                $"Custom attribute '{attribute.Name}' ({JsonSerializer.Serialize(attribute, Json)}) removed; {count} user(s) held values.");
             await write.CommitAsync(cancellationToken);
         }
 
-        var stripped = await StripAsync(directoryId, attribute.Name, withAttribute, holding, cancellationToken);
+        // Once the definition is gone the values must go too, even if the admin's client stops waiting.
+        long stripped = 0;
+        while (true)
+        {
+            await using var write = await database.BeginAsync(CancellationToken.None);
+            var batch = await StripInAsync(write.Connection, write.Transaction, directoryId, attribute.Name);
+            await write.CommitAsync(CancellationToken.None);
+            stripped += batch;
+            if (batch < StripBatch)
+            {
+                break;
+            }
+        }
+
         lists.Changed(directoryId);
         return new ProfileRemoval(true, stripped);
     }
 
-    private async Task<long> CountAsync(string directoryId, ResourceTable table, ListQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the attribute's values out of up to <see cref="StripBatch"/> users that hold them, inside the caller's
+    /// transaction (each user's version moves on, so ETags change); returns how many changed.
+    /// </summary>
+    private async Task<int> StripInAsync(DbConnection connection, DbTransaction transaction, string directoryId, string name)
     {
-        // The count guards against removing data unconfirmed: never a cached total.
-        lists.Changed(directoryId);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var (total, _) = await ResourceRows.ListAsync(connection, database.Dialect, table, "users", directoryId, query with { Count = 0 }, lists);
-        return total;
-    }
-
-    /// <summary>Takes the attribute's values out of every user that has them, a batch per transaction; returns how many users changed.</summary>
-    private async Task<long> StripAsync(string directoryId, string name, ResourceTable table, ListQuery holding, CancellationToken cancellationToken)
-    {
-        long stripped = 0;
-        while (true)
+        var rows = (await connection.QueryAsync<(string Id, string Resource)>(
+            $"SELECT id, resource FROM users WHERE directory_id = @directoryId AND {Holds()} LIMIT {StripBatch}{database.Dialect.ForUpdate}",
+            new { directoryId, path = HeldPath(name) }, transaction)).ToList();
+        var now = Timestamps.Format(time.GetUtcNow());
+        foreach (var (id, resource) in rows)
         {
-            List<string> ids;
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            {
-                ids = (await ResourceRows.ListAsync(connection, database.Dialect, table, "users", directoryId, holding, lists)).Rows.Select(r => r.Id).ToList();
-            }
-
-            if (ids.Count == 0)
-            {
-                return stripped;
-            }
-
-            await using var write = await database.BeginAsync(cancellationToken);
-            var now = Timestamps.Format(time.GetUtcNow());
-            foreach (var id in ids)
-            {
-                var row = await ResourceRows.FindAsync(write.Connection, database.Dialect, "users", directoryId, id, write.Transaction);
-                if (row is null)
-                {
-                    continue;
-                }
-
-                var user = row.ToStored();
-                if (Without(user.Attributes, name) is { } changed)
-                {
-                    await write.Connection.ExecuteAsync(
-                        "UPDATE users SET resource = @resource, last_modified = @now, version = version + 1 WHERE directory_id = @directoryId AND id = @id",
-                        new { resource = changed.ToJsonString(), now, directoryId, id }, write.Transaction);
-                    stripped++;
-                }
-            }
-
-            await write.CommitAsync(cancellationToken);
+            var changed = Without(JsonNode.Parse(resource)!.AsObject(), name) ?? throw new InvalidOperationException($"User {id} was selected for holding '{name}' but does not.");
+            await connection.ExecuteAsync(
+                "UPDATE users SET resource = @resource, last_modified = @now, version = version + 1 WHERE directory_id = @directoryId AND id = @id",
+                new { resource = changed.ToJsonString(), now, directoryId, id }, transaction);
         }
+
+        return rows.Count;
     }
+
+    /// <summary>SQL that is true when a user's resource has a value at the <c>@path</c> parameter (any type, even "").</summary>
+    private string Holds() => $"{database.Dialect.JsonValue("resource", "@path")} IS NOT NULL";
+
+    private object HeldPath(string name) => database.Dialect.JsonPath([ScimConstants.ProfileExtensionSchema, name]);
 
     /// <summary>The user without the attribute (and without the extension when it held nothing else), or null when it had none.</summary>
     private static JsonObject? Without(JsonObject user, string name)
@@ -211,7 +209,7 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
     {
         ArgumentNullException.ThrowIfNull(attribute);
         var name = attribute.Name?.Trim() ?? "";
-        if (name.Length == 0 || name.Length > MaxNameLength || !AttributePath.IsName(name))
+        if (name.Length == 0 || name.Length > MaxNameLength || !char.IsAsciiLetter(name[0]) || !AttributePath.IsName(name))
         {
             throw new InvalidInputException("name", $"A custom attribute's name is 1 to {MaxNameLength} letters, digits, '_' or '-', starting with a letter; got '{attribute.Name}'.");
         }

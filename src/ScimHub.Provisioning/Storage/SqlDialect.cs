@@ -105,7 +105,8 @@ public abstract class SqlDialect
 
         public override string JsonNumber(string expression) => expression;
 
-        public override object NumberParameter(decimal value) => (double)value;
+        public override object NumberParameter(decimal value) =>
+            value == decimal.Truncate(value) && value >= long.MinValue && value <= long.MaxValue ? (long)value : (double)value;
 
         public override string JsonElements(string column, string pathParameter, string alias) => $"json_each({column}, {pathParameter}) AS {alias}";
 
@@ -147,7 +148,8 @@ public abstract class SqlDialect
 
         // 22021: U+0000 in text; 22P05: untranslatable character; 54000: an index row over its size limit.
         public override bool IsInvalidValue(DbException exception) =>
-            exception is PostgresException { SqlState: "22021" or "22P05" or "54000" };
+            // 22P02/22023: a stored JSON value that does not fit a filter's cast or expansion (a value of another type).
+            exception is PostgresException { SqlState: "22021" or "22P05" or "54000" or "22P02" or "22023" };
 
         // One lock for every starting node (an arbitrary constant).
         public override string StartupLock => "SELECT pg_advisory_xact_lock(7310589831467106)";

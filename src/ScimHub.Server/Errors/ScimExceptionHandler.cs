@@ -60,10 +60,12 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
 
         if (httpContext.Request.Path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
         {
-            // The token endpoint answers in RFC 6749 §5.2 form, whatever went wrong.
+            // The token endpoint answers in RFC 6749 §5.2 form, whatever went wrong, and is never cached.
+            httpContext.Response.Headers.CacheControl = "no-store";
+            httpContext.Response.Headers.Pragma = "no-cache";
             await Results.Json(new Dictionary<string, string>
             {
-                ["error"] = error.Status < 500 ? "invalid_request" : "server_error",
+                ["error"] = error.Status switch { < 500 => "invalid_request", 503 => "temporarily_unavailable", _ => "server_error" },
                 ["error_description"] = error.Detail,
             }, statusCode: error.Status).ExecuteAsync(httpContext);
             return true;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Dapper;
 using ScimHub.Provisioning.Profiles;
 using ScimHub.Provisioning.Storage;
@@ -171,6 +172,49 @@ public sealed class ProfileAttributeTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task An_empty_string_is_a_value_too_so_removing_it_needs_confirmation()
+    {
+        var (scim, admin) = await DirectoryWithAttributesAsync();
+        var id = (await scim.PostAsync("/Users", UserWith(Bodies.Unique("empty"), """{ "costCenter2": "" }"""))).Id;
+
+        var refused = await admin.DeleteAsync($"/api/directories/{scim.DirectoryId}/profile-attributes/costCenter2");
+        var confirmed = await admin.DeleteAsync($"/api/directories/{scim.DirectoryId}/profile-attributes/costCenter2?confirm=true");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal(1, confirmed.Body!["usersWithValues"]!.GetValue<int>());
+        Assert.Null((await scim.GetAsync($"/Users/{id}")).Body![Urn]?["costCenter2"]);
+    }
+
+    [Fact]
+    public async Task A_value_left_under_a_removed_name_does_not_come_back_when_the_name_is_added_again_with_another_type()
+    {
+        var (scim, admin) = await DirectoryWithAttributesAsync();
+        var id = (await scim.PostAsync("/Users", UserWith(Bodies.Unique("leftover"), """{ "level": 1 }"""))).Id;
+        await admin.DeleteAsync($"/api/directories/{scim.DirectoryId}/profile-attributes/costCenter2");
+        // A write that raced the removal with the old schema: the value is in the user, the definition is not.
+        var database = hub.Service<Database>();
+        await using (var write = await database.BeginAsync(Ct))
+        {
+            var resource = JsonNode.Parse(await write.Connection.ExecuteScalarAsync<string>(
+                "SELECT resource FROM users WHERE directory_id = @directoryId AND id = @id", new { directoryId = scim.DirectoryId, id }, write.Transaction) ?? "{}")!;
+            resource[Urn]!["costCenter2"] = "not a number";
+            await write.Connection.ExecuteAsync("UPDATE users SET resource = @json WHERE directory_id = @directoryId AND id = @id",
+                new { json = resource.ToJsonString(), directoryId = scim.DirectoryId, id }, write.Transaction);
+            await write.CommitAsync(Ct);
+        }
+
+        var added = await admin.PostAsync($"/api/directories/{scim.DirectoryId}/profile-attributes", """{ "name": "costCenter2", "type": "integer" }""");
+        var read = await scim.GetAsync($"/Users/{id}");
+        var filtered = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"{Urn}:costCenter2 gt 1")}");
+
+        Assert.Equal(HttpStatusCode.Created, added.Status);
+        Assert.Null(read.Body![Urn]!["costCenter2"]);
+        Assert.Equal(1, read.Body[Urn]!["level"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, filtered.Status);
+        Assert.Empty(filtered.Items);
+    }
+
+    [Fact]
     public async Task Removing_an_unused_attribute_needs_no_confirmation()
     {
         var (scim, admin) = await DirectoryWithAttributesAsync();
@@ -188,6 +232,7 @@ public sealed class ProfileAttributeTests(HubFactory hub)
     [InlineData("""{ "name": "title", "type": "string" }""", "name")]
     [InlineData("""{ "name": "employeeNumber", "type": "string" }""", "name")]
     [InlineData("""{ "name": "2fast", "type": "string" }""", "name")]
+    [InlineData("""{ "name": "$ref", "type": "string" }""", "name")]
     [InlineData("""{ "name": "has space", "type": "string" }""", "name")]
     [InlineData("""{ "name": "x", "type": "text" }""", "type")]
     [InlineData("""{ "name": "x" }""", "type")]
