@@ -140,6 +140,7 @@ internal static class AppCommands
             Features(openAsync, appId, output, error),
             Tokens(openAsync, appId, output, error),
             OAuth(openAsync, appId, output, error),
+            Rules(openAsync, appId, output, error),
         };
     }
 
@@ -412,6 +413,88 @@ internal static class AppCommands
         });
 
         return new Command("oauth", "OAuth 2.0 clients of an app (client credentials, as Microsoft's gallery requires).") { create, list, revoke };
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions RulesJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static Command Rules(Func<ParseResult, CancellationToken, Task<Hub>> openAsync, Option<string> appId, TextWriter output, TextWriter error)
+    {
+        var show = new Command("show", "Print the app's attribute rules as JSON (the input of apps rules set).") { appId };
+        show.SetAction(async (parse, ct) =>
+        {
+            var hub = await openAsync(parse, ct);
+            var rules = await hub.Mappings.GetAsync(parse.GetValue(appId)!, ct);
+            if (rules is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(rules, RulesJson));
+            return 0;
+        });
+
+        var file = new Option<FileInfo>("--file") { Description = "A JSON list of rules: [{\"source\": \"urn:…:costCenterCode\", \"target\": \"costCenter\", \"transform\": \"upper\"}].", Required = true };
+        var set = new Command("set", "Replace the app's attribute rules with those in --file (an empty list removes them).") { appId, file };
+        set.SetAction(async (parse, ct) =>
+        {
+            var rules = await ReadJsonAsync<List<MappingRule>>(parse.GetValue(file)!, "file", ct);
+            var hub = await openAsync(parse, ct);
+            var saved = await hub.Mappings.SetAsync(parse.GetValue(appId)!, rules, ct);
+            if (saved is null)
+            {
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
+
+            await output.WriteLineAsync($"Saved {saved.Count} rule(s).");
+            return 0;
+        });
+
+        var user = new Option<FileInfo>("--user") { Description = "A SCIM user as the app would send it (JSON).", Required = true };
+        var tryRules = new Option<FileInfo?>("--rules") { Description = "Rules to try instead of the saved ones (JSON list)." };
+        var preview = new Command("preview", "Print what a SCIM user the app sends becomes in the directory; nothing is saved.") { appId, user, tryRules };
+        preview.SetAction(async (parse, ct) =>
+        {
+            var resource = await ReadJsonAsync<System.Text.Json.Nodes.JsonObject>(parse.GetValue(user)!, "user", ct);
+            var rules = parse.GetValue(tryRules) is { } rulesFile ? await ReadJsonAsync<List<MappingRule>>(rulesFile, "rules", ct) : null;
+            var hub = await openAsync(parse, ct);
+            try
+            {
+                var result = await hub.Mappings.PreviewAsync(parse.GetValue(appId)!, resource, rules, ct);
+                if (result is null)
+                {
+                    return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+                }
+
+                await output.WriteLineAsync(result.ToJsonString(RulesJson));
+                return 0;
+            }
+            catch (Core.Errors.ScimException exception)
+            {
+                await error.WriteLineAsync($"scimhub: the app's provider would be refused: {exception.Message}");
+                return 2;
+            }
+        });
+
+        return new Command("rules", "Attribute rules: what the app sends → the directory's custom profile attributes.") { show, set, preview };
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(FileInfo file, string field, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = file.OpenRead();
+            return await System.Text.Json.JsonSerializer.DeserializeAsync<T>(stream, RulesJson, cancellationToken)
+                ?? throw new InvalidInputException(field, $"{file.Name} holds null.");
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or IOException)
+        {
+            throw new InvalidInputException(field, $"{file.Name} could not be read as JSON: {exception.Message}");
+        }
     }
 
     private static async Task PrintTokenAsync(TextWriter output, IssuedToken token)

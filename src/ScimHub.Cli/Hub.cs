@@ -18,6 +18,8 @@ internal sealed class Hub(Database database, string baseUrl)
 
     public DirectoryProfiles Profiles { get; } = new(database, new ListCache(TimeProvider.System), TimeProvider.System);
 
+    public AppMappings Mappings => new(database, Profiles, TimeProvider.System);
+
     public string TokenUrl(string appId) => $"{baseUrl.TrimEnd('/')}/oauth/{appId}/token";
 
     public ProvisioningReports Reports { get; } = new(database);

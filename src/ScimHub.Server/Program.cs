@@ -46,6 +46,7 @@ builder.Services.AddSingleton<AdminKeys>();
 builder.Services.AddSingleton<AdminAudit>();
 builder.Services.AddSingleton<AdminKeyFilter>();
 builder.Services.AddSingleton<DirectoryProfiles>();
+builder.Services.AddSingleton<AppMappings>();
 builder.Services.AddSingleton<DirectoryUsers>();
 builder.Services.AddSingleton<DirectoryGroups>();
 builder.Services.AddSingleton<BearerTokenFilter>();

@@ -8,6 +8,9 @@ public sealed record AppIdentity(string AppId, string DirectoryId, string AppNam
     /// <summary>The version of the directory's profile (its custom attributes) when the token was checked.</summary>
     public long ProfileVersion { get; init; }
 
+    /// <summary>The app's attribute rules.</summary>
+    public AttributeMapping Mapping { get; init; } = AttributeMapping.None;
+
     /// <summary>What every user this app creates must carry.</summary>
     public RequiredAttributes RequiredAttributes { get; init; } = RequiredAttributes.None;
 }

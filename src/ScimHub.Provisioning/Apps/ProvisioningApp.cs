@@ -9,4 +9,6 @@ public sealed record ProvisioningApp(string Id, string DirectoryId, string Name,
     public string Template { get; init; } = AppTemplates.Generic;
 
     public RequiredAttributes RequiredAttributes { get; init; } = RequiredAttributes.None;
+
+    public AttributeMapping Mapping { get; init; } = AttributeMapping.None;
 }

@@ -248,12 +248,12 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     public async Task<TokenCheck> AuthenticateAsync(string appId, string token, CancellationToken cancellationToken)
     {
         var hash = AppTokens.Hash(token);
-        (string AppId, string DirectoryId, string AppName, string? Features, string? Required, long ProfileVersion, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
+        (string AppId, string DirectoryId, string AppName, string? Features, string? Required, string? Rules, long ProfileVersion, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string?, long, string, byte[], string?, string?, string?)>(
+            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string?, string?, long, string, byte[], string?, string?, string?)>(
                 """
-                SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, d.profile_version, t.id, t.hash, t.expires, t.revoked, t.last_used
+                SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, a.mapping_rules, d.profile_version, t.id, t.hash, t.expires, t.revoked, t.last_used
                 FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id JOIN directories d ON d.id = a.directory_id
                 WHERE t.hash = @hash
                 """,
@@ -282,6 +282,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
         {
             Features = AppFeatures.FromJson(match.Features),
             RequiredAttributes = RequiredAttributes.FromJson(match.Required),
+            Mapping = AttributeMapping.FromJson(match.Rules),
             ProfileVersion = match.ProfileVersion,
         }, null);
     }
@@ -328,9 +329,9 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// <summary>Every app, or one; inside a write transaction the app's row is locked until it ends (PostgreSQL).</summary>
     private async Task<IReadOnlyList<ProvisioningApp>> QueryAppsAsync(DbConnection connection, DbTransaction? transaction, string? appId)
     {
-        var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, string? Features, string? Template, string? Required, long ActiveTokens)>(
+        var rows = await connection.QueryAsync<(string Id, string DirectoryId, string Name, string Created, string? Features, string? Template, string? Required, string? Rules, long ActiveTokens)>(
             $"""
-            SELECT a.id, a.directory_id, a.name, a.created, a.features, a.template, a.required_attributes,
+            SELECT a.id, a.directory_id, a.name, a.created, a.features, a.template, a.required_attributes, a.mapping_rules,
                    (SELECT COUNT(*) FROM app_tokens t WHERE t.directory_id = a.directory_id AND t.app_id = a.id AND t.client_id IS NULL
                         AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > @now))
             FROM apps a {(appId is null ? "ORDER BY a.created, a.id" : "WHERE a.id = @appId")}{(transaction is null ? "" : database.Dialect.ForNoKeyUpdate)}
@@ -341,6 +342,7 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
             Features = AppFeatures.FromJson(r.Features),
             Template = r.Template ?? AppTemplates.Generic,
             RequiredAttributes = RequiredAttributes.FromJson(r.Required),
+            Mapping = AttributeMapping.FromJson(r.Rules),
         }).ToList();
     }
 

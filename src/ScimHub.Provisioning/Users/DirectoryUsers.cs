@@ -28,6 +28,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         var directoryId = context.DirectoryId;
         var type = await TypeAsync(context, cancellationToken);
         var attributes = ResourceReader.Read(body, type);
+        context.App.Mapping.Apply(attributes, type);
         RequireProfileAttributes(type, attributes);
         context.App.RequiredAttributes.Check(attributes, context.App.AppName);
         var now = time.GetUtcNow();
@@ -87,20 +88,28 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
 
     public async Task<StoredResource> ReplaceAsync(EventContext context, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
     {
-        var attributes = ResourceReader.Read(body, await TypeAsync(context, cancellationToken));
+        var type = await TypeAsync(context, cancellationToken);
+        var attributes = ResourceReader.Read(body, type);
+        context.App.Mapping.Apply(attributes, type);
         return await ChangeAsync(context, id, ifMatch, _ => attributes, cancellationToken);
     }
 
     public async Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken)
     {
         var type = await TypeAsync(context, cancellationToken);
-        return await ChangeAsync(context, id, ifMatch, current => PatchEngine.Apply(current, type, operations).Resource, cancellationToken);
+        return await ChangeAsync(context, id, ifMatch, current =>
+        {
+            var patched = PatchEngine.Apply(current, type, operations).Resource;
+            context.App.Mapping.Apply(patched, type);
+            return patched;
+        }, cancellationToken);
     }
 
-    private ValueTask<ResourceType> TypeAsync(EventContext context, CancellationToken cancellationToken)
+    /// <summary>The app's view of the directory's User type: its custom attributes, and the extensions its rules read.</summary>
+    private async ValueTask<ResourceType> TypeAsync(EventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return profiles.UserTypeAsync(context.DirectoryId, context.App.ProfileVersion, cancellationToken);
+        return context.App.Mapping.Extend(await profiles.UserTypeAsync(context.DirectoryId, context.App.ProfileVersion, cancellationToken));
     }
 
     /// <summary>A custom attribute marked required must be on every created user (not re-checked on updates, see RequiredAttributes).</summary>

@@ -27,6 +27,10 @@ internal static class AppsApi
         apps.MapPost("/{appId}/tokens", IssueTokenAsync).WithSummary("Issue one more token; the app's other tokens keep working.");
         apps.MapPost("/{appId}/tokens/rotate", RotateTokenAsync).WithSummary("Issue a new token and retire the earlier ones, at once or after an overlap.");
         apps.MapDelete("/{appId}/tokens/{tokenId}", RevokeTokenAsync).WithSummary("Revoke one token; it stops working at once.");
+        apps.MapGet("/{appId}/rules", GetRulesAsync).WithSummary("The app's attribute rules: source path or constant → custom profile attribute.");
+        apps.MapPut("/{appId}/rules", SetRulesAsync).WithSummary("Replace the app's attribute rules (checked against the directory's profile; nothing half-saved).");
+        apps.MapPost("/{appId}/rules/preview", PreviewRulesAsync)
+            .WithSummary("What a SCIM user the app sends becomes in the directory, under the saved rules or the rules given; nothing is saved.");
         apps.MapGet("/{appId}/oauth-clients", ListClientsAsync).WithSummary("The app's OAuth 2.0 clients (never their secrets), newest first.");
         apps.MapPost("/{appId}/oauth-clients", CreateClientAsync).WithSummary("Create an OAuth 2.0 client (client credentials); the answer holds its secret (shown once) and token URL.");
         apps.MapDelete("/{appId}/oauth-clients/{clientId}", RevokeClientAsync).WithSummary("Revoke a client and its access tokens, at once.");
@@ -120,6 +124,31 @@ internal static class AppsApi
             true => TypedResults.NoContent(),
         };
 
+    private static async Task<Results<Ok<RulesBody>, ProblemHttpResult>> GetRulesAsync(string appId, AppMappings mappings, CancellationToken cancellationToken) =>
+        await mappings.GetAsync(appId, cancellationToken) is { } rules ? TypedResults.Ok(new RulesBody([.. rules])) : NoSuchApp(appId);
+
+    private static async Task<Results<Ok<RulesBody>, ProblemHttpResult>> SetRulesAsync(string appId, RulesBody body, AppMappings mappings, CancellationToken cancellationToken) =>
+        await mappings.SetAsync(appId, body.Rules ?? [], cancellationToken) is { } rules ? TypedResults.Ok(new RulesBody([.. rules])) : NoSuchApp(appId);
+
+    private static async Task<Results<Ok<System.Text.Json.Nodes.JsonObject>, ProblemHttpResult>> PreviewRulesAsync(
+        string appId, PreviewRequest body, AppMappings mappings, CancellationToken cancellationToken)
+    {
+        if (body.Resource is null)
+        {
+            throw new InvalidInputException("resource", "Give the SCIM user to preview as 'resource'.");
+        }
+
+        try
+        {
+            return await mappings.PreviewAsync(appId, body.Resource, body.Rules, cancellationToken) is { } user ? TypedResults.Ok(user) : NoSuchApp(appId);
+        }
+        catch (Core.Errors.ScimException exception)
+        {
+            // The payload itself is what the provider would be refused for: say so in the admin API's words.
+            throw new InvalidInputException("resource", exception.Message);
+        }
+    }
+
     private static ProblemHttpResult NoSuchApp(string appId) =>
         TypedResults.Problem(statusCode: 404, title: "No such app", detail: $"No app with id '{appId}'. GET /api/apps lists them.");
 }
@@ -159,6 +188,12 @@ internal sealed record TokenSecret(string Id, string Token, DateTimeOffset? Expi
 
 /// <summary>A token as listed: state is active, expired or revoked.</summary>
 internal sealed record TokenView(string Id, string? Name, DateTimeOffset Created, DateTimeOffset? Expires, DateTimeOffset? LastUsed, DateTimeOffset? Revoked, string State);
+
+/// <summary>GET/PUT …/rules: the app's attribute rules.</summary>
+internal sealed record RulesBody(MappingRule[]? Rules);
+
+/// <summary>POST …/rules/preview: a SCIM user as the app would send it, and optionally rules to try instead of the saved ones.</summary>
+internal sealed record PreviewRequest(System.Text.Json.Nodes.JsonObject? Resource, MappingRule[]? Rules);
 
 /// <summary>POST …/oauth-clients: a name, the secret's expiry (duration or ISO-8601 time; default never) and the access tokens' lifetime (1h–6h; default 1h).</summary>
 internal sealed record ClientRequest(string? Name, string? Expires, string? AccessTokenLifetime);

@@ -39,7 +39,7 @@ internal sealed class BearerTokenFilter(ProvisioningApps apps, DirectoryProfiles
         }
 
         http.Items[ItemKey] = check.App;
-        http.Items[TypeKey] = await profiles.UserTypeAsync(check.App.DirectoryId, check.App.ProfileVersion, http.RequestAborted);
+        http.Items[TypeKey] = check.App.Mapping.Extend(await profiles.UserTypeAsync(check.App.DirectoryId, check.App.ProfileVersion, http.RequestAborted));
         return await next(context);
     }
 

@@ -98,7 +98,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var (secondCode, second, _) = await RunAsync("db", "migrate");
 
         Assert.Equal((0, 0), (firstCode, secondCode));
-        Assert.Contains("Applied 7 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients, 0006_app_templates, 0007_profile_attributes.", first, StringComparison.Ordinal);
+        Assert.Contains("Applied 8 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients, 0006_app_templates, 0007_profile_attributes, 0008_attribute_rules.", first, StringComparison.Ordinal);
         Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
     }
 
@@ -252,6 +252,35 @@ public sealed class AppsCommandTests : IAsyncLifetime
         Assert.Contains("no custom attribute 'costCenter2'", missing, StringComparison.Ordinal);
         Assert.Contains("profile-attribute-removed", audit, StringComparison.Ordinal);
         Assert.Contains("profile-attribute-added", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Attribute_rules_are_set_from_a_file_shown_and_previewed()
+    {
+        var (_, created, _) = await RunAsync("apps", "create", "--name", "Entra");
+        var appId = Line(created, "App id:");
+        await RunAsync("profile", "add", "--name", "costCenter2", "--type", "string");
+        var folder = Directory.CreateTempSubdirectory("scimhub-rules-").FullName;
+        var rulesFile = Path.Combine(folder, "rules.json");
+        var userFile = Path.Combine(folder, "user.json");
+        var badFile = Path.Combine(folder, "bad.json");
+        const string Custom = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+        await File.WriteAllTextAsync(rulesFile, $$"""[{ "source": "{{Custom}}:costCenterCode", "target": "costCenter2", "transform": "upper" }]""", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(userFile, $$"""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "{{Custom}}"], "userName": "p@contoso.com", "{{Custom}}": { "costCenterCode": "cc-1" } }""", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(badFile, """[{ "source": "title", "target": "nowhere" }]""", TestContext.Current.CancellationToken);
+
+        var (setCode, set, _) = await RunAsync("apps", "rules", "set", "--app", appId, "--file", rulesFile);
+        var (_, shown, _) = await RunAsync("apps", "rules", "show", "--app", appId);
+        var (previewCode, preview, _) = await RunAsync("apps", "rules", "preview", "--app", appId, "--user", userFile);
+        var (badCode, _, bad) = await RunAsync("apps", "rules", "set", "--app", appId, "--file", badFile);
+        var (missingCode, _, missing) = await RunAsync("apps", "rules", "set", "--app", appId, "--file", Path.Combine(folder, "none.json"));
+
+        Assert.Equal((0, 0, 2, 2), (setCode, previewCode, badCode, missingCode));
+        Assert.Contains("Saved 1 rule(s).", set, StringComparison.Ordinal);
+        Assert.Contains("\"transform\": \"upper\"", shown, StringComparison.Ordinal);
+        Assert.Contains("\"costCenter2\": \"CC-1\"", preview, StringComparison.Ordinal);
+        Assert.StartsWith("scimhub: --rules[0].target: ", bad, StringComparison.Ordinal);
+        Assert.StartsWith("scimhub: --file: ", missing, StringComparison.Ordinal);
     }
 
     private static string Line(string output, string label) => CliApp.Line(output, label);
