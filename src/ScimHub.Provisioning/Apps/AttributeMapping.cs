@@ -27,7 +27,8 @@ public sealed class AttributeMapping
 
     private static readonly ConcurrentDictionary<string, AttributeMapping> Parsed = new(StringComparer.Ordinal);
 
-    private (ResourceType Directory, ResourceType App)? extended;
+    /// <summary>The last directory type extended, and the result: one reference, so readers never see half of it.</summary>
+    private Extension? extended;
 
     private AttributeMapping(IReadOnlyList<MappingRule> rules) => Rules = rules;
 
@@ -88,7 +89,7 @@ public sealed class AttributeMapping
     public ResourceType Extend(ResourceType directoryType)
     {
         ArgumentNullException.ThrowIfNull(directoryType);
-        if (extended is { } known && ReferenceEquals(known.Directory, directoryType))
+        if (Volatile.Read(ref extended) is { } known && ReferenceEquals(known.Directory, directoryType))
         {
             return known.App;
         }
@@ -103,7 +104,7 @@ public sealed class AttributeMapping
                 Required: false))
             .ToList();
         var type = foreign.Count == 0 ? directoryType : directoryType with { Extensions = [.. directoryType.Extensions, .. foreign] };
-        extended = (directoryType, type);
+        Volatile.Write(ref extended, new Extension(directoryType, type));
         return type;
     }
 
@@ -246,6 +247,8 @@ public sealed class AttributeMapping
             }
             : null;
     }
+
+    private sealed record Extension(ResourceType Directory, ResourceType App);
 
     private static JsonNode? Get(JsonObject? holder, string name) =>
         holder?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
