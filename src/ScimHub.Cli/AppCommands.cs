@@ -462,22 +462,14 @@ internal static class AppCommands
             var resource = await ReadJsonAsync<System.Text.Json.Nodes.JsonObject>(parse.GetValue(user)!, "user", ct);
             var rules = parse.GetValue(tryRules) is { } rulesFile ? await ReadJsonAsync<List<MappingRule>>(rulesFile, "rules", ct) : null;
             var hub = await openAsync(parse, ct);
-            try
+            var result = await hub.Mappings.PreviewAsync(parse.GetValue(appId)!, resource, rules, ct);
+            if (result is null)
             {
-                var result = await hub.Mappings.PreviewAsync(parse.GetValue(appId)!, resource, rules, ct);
-                if (result is null)
-                {
-                    return await NoSuchAppAsync(error, parse.GetValue(appId)!);
-                }
+                return await NoSuchAppAsync(error, parse.GetValue(appId)!);
+            }
 
-                await output.WriteLineAsync(result.ToJsonString(RulesJson));
-                return 0;
-            }
-            catch (Core.Errors.ScimException exception)
-            {
-                await error.WriteLineAsync($"scimhub: the app's provider would be refused: {exception.Message}");
-                return 2;
-            }
+            await output.WriteLineAsync(result.ToJsonString(RulesJson));
+            return 0;
         });
 
         return new Command("rules", "Attribute rules: what the app sends → the directory's custom profile attributes.") { show, set, preview };

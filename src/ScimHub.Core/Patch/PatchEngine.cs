@@ -450,7 +450,9 @@ public static class PatchEngine
 
     private static void SyncSchemas(JsonObject resource, ResourceType type)
     {
-        var present = type.Extensions.Where(e => resource[e.Schema.Id] is JsonObject).Select(e => e.Schema.Id);
+        // Extensions this type does not know (another app's own, kept for it) stay listed after the known ones.
+        var present = type.Extensions.Where(e => resource[e.Schema.Id] is JsonObject).Select(e => e.Schema.Id)
+            .Concat(resource.Where(p => p.Value is JsonObject && p.Key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) && type.FindSchema(p.Key) is null).Select(p => p.Key));
         resource.Remove("schemas");
         resource.Insert(0, "schemas", new JsonArray(present.Prepend(type.Schema.Id).Select(s => (JsonNode)JsonValue.Create(s)).ToArray()));
     }

@@ -62,8 +62,16 @@ public sealed class AppMappings(Database database, DirectoryProfiles profiles, T
         var directoryType = await profiles.UserTypeAsync(directoryId, long.MaxValue, cancellationToken);
         var mapping = rules is null ? AttributeMapping.FromJson(saved) : AttributeMapping.Of(rules, directoryType);
         var appType = mapping.Extend(directoryType);
-        var user = ResourceReader.Read(resource, appType);
-        mapping.Apply(user, appType);
-        return user;
+        try
+        {
+            var user = ResourceReader.Read(resource, appType);
+            mapping.Apply(user, appType);
+            return user;
+        }
+        catch (Exception exception) when (exception is Core.Errors.ScimException or InvalidOperationException or ArgumentException)
+        {
+            // What the provider would be refused for (a bad value, a lone surrogate, a key given twice), in the admin's words.
+            throw new InvalidInputException("resource", exception.Message);
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace ScimHub.Provisioning.Apps;
 /// this app's view of the User), so it never sees a difference and re-sends; the rule's result lives in the hub's
 /// extension, where every app and filter finds it.
 /// </summary>
-public sealed class AttributeMapping
+public sealed partial class AttributeMapping
 {
     public const int MaxRules = 50;
 
@@ -23,12 +23,14 @@ public sealed class AttributeMapping
 
     public static readonly IReadOnlyList<string> Transforms = ["none", "lower", "upper", "trim"];
 
+    public static readonly IReadOnlyList<string> SourceTypes = ["string", "integer", "decimal", "boolean"];
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private static readonly ConcurrentDictionary<string, AttributeMapping> Parsed = new(StringComparer.Ordinal);
 
-    /// <summary>The last directory type extended, and the result: one reference, so readers never see half of it.</summary>
-    private Extension? extended;
+    /// <summary>This app's view per directory type (a type is rebuilt, so a new instance, when the profile changes).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ResourceType, ResourceType> extended = [];
 
     private AttributeMapping(IReadOnlyList<MappingRule> rules) => Rules = rules;
 
@@ -73,13 +75,16 @@ public sealed class AttributeMapping
                 throw new InvalidInputException($"{field}.transform", $"'{rule.Transform}' is not a transform; use one of {string.Join(", ", Transforms)}.");
             }
 
-            var source = rule.Source?.Trim();
-            if (source is not null)
+            CheckText(rule.Constant, $"{field}.constant");
+            CheckText(rule.Default, $"{field}.default");
+            var sourceType = (rule.SourceType ?? "string").Trim().ToLowerInvariant();
+            if (!SourceTypes.Contains(sourceType))
             {
-                CheckSource(source, directoryType, $"{field}.source");
+                throw new InvalidInputException($"{field}.sourceType", $"'{rule.SourceType}' is not a source type; use one of {string.Join(", ", SourceTypes)}.");
             }
 
-            valid.Add(rule with { Source = source, Target = target.Name, Transform = transform == "none" ? null : transform });
+            var source = rule.Source is null ? null : QualifiedSource(rule.Source.Trim(), directoryType, $"{field}.source");
+            valid.Add(rule with { Source = source, Target = target.Name, Transform = transform == "none" ? null : transform, SourceType = sourceType == "string" ? null : sourceType });
         }
 
         return new AttributeMapping(valid);
@@ -89,61 +94,57 @@ public sealed class AttributeMapping
     public ResourceType Extend(ResourceType directoryType)
     {
         ArgumentNullException.ThrowIfNull(directoryType);
-        if (Volatile.Read(ref extended) is { } known && ReferenceEquals(known.Directory, directoryType))
-        {
-            return known.App;
-        }
+        return Rules.Count == 0 ? directoryType : extended.GetValue(directoryType, Build);
+    }
 
+    private ResourceType Build(ResourceType directoryType)
+    {
         var foreign = Rules.Where(r => r.Source is not null)
-            .Select(r => AttributePath.Parse(r.Source!))
-            .Where(p => p.SchemaUrn is not null && directoryType.FindSchema(p.SchemaUrn) is null)
-            .GroupBy(p => p.SchemaUrn!, StringComparer.OrdinalIgnoreCase)
+            .Select(r => (Path: AttributePath.Parse(r.Source!), r.SourceType))
+            .Where(p => p.Path.SchemaUrn is not null && directoryType.FindSchema(p.Path.SchemaUrn) is null)
+            .GroupBy(p => p.Path.SchemaUrn!, StringComparer.OrdinalIgnoreCase)
             .Select(g => new SchemaExtension(
                 new SchemaDefinition(g.Key, NameOf(g.Key), "Attributes this app sends, kept as sent; its attribute rules map them onto the directory's profile.",
-                    g.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Select(n => new AttributeDefinition { Name = n, Description = "Sent by the app." }).ToList()),
+                    g.DistinctBy(p => p.Path.Name, StringComparer.OrdinalIgnoreCase)
+                        .Select(p => new AttributeDefinition { Name = p.Path.Name, Type = TypeOf(p.SourceType), Description = "Sent by the app." }).ToList()),
                 Required: false))
             .ToList();
-        var type = foreign.Count == 0 ? directoryType : directoryType with { Extensions = [.. directoryType.Extensions, .. foreign] };
-        Volatile.Write(ref extended, new Extension(directoryType, type));
-        return type;
+        return foreign.Count == 0 ? directoryType : directoryType with { Extensions = [.. directoryType.Extensions, .. foreign] };
     }
 
     /// <summary>
     /// Fills the rules' targets in <paramref name="user"/>, a user this app writes, read with <paramref name="appType"/>
-    /// (<see cref="Extend"/>). A source with no value and no default leaves its target as it is.
+    /// (<see cref="Extend"/>). With <paramref name="before"/> (a PATCH or PUT of a stored user) a target is touched only
+    /// when its rule's value changed, so a resend, a deactivation or another app's edit of the target is left alone;
+    /// a source that lost its value (and has no default) takes the target's value away.
     /// </summary>
-    public void Apply(JsonObject user, ResourceType appType)
+    public void Apply(JsonObject user, ResourceType appType, JsonObject? before = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(appType);
         var profile = appType.FindSchema(ScimConstants.ProfileExtensionSchema);
         foreach (var rule in Rules)
         {
-            // A target removed from the profile since the rules were saved is skipped, never written blind.
-            if (profile?.Find(rule.Target) is not { } target)
+            // A target removed from the profile since the rules were saved, or added again with another type, is skipped.
+            if (profile?.Find(rule.Target) is not { Type: AttributeType.String or AttributeType.Reference, MultiValued: false } target)
             {
                 continue;
             }
 
-            var value = rule.Constant ?? Read(user, appType, rule.Source!);
-            if (string.IsNullOrEmpty(value) && rule.Default is not null)
+            var value = ValueOf(rule, user, appType);
+            if (before is not null && value == ValueOf(rule, before, appType))
             {
-                value = rule.Default;
+                continue;
             }
 
+            var values = Get(user, profile.Id) as JsonObject;
             if (value is null)
             {
+                values?.Remove(target.Name);
                 continue;
             }
 
-            value = rule.Transform switch
-            {
-                "lower" => value.ToLowerInvariant(),
-                "upper" => value.ToUpperInvariant(),
-                "trim" => value.Trim(),
-                _ => value,
-            };
-            if (user[profile.Id] is not JsonObject values)
+            if (values is null)
             {
                 values = [];
                 user[profile.Id] = values;
@@ -152,6 +153,23 @@ public sealed class AttributeMapping
 
             values[target.Name] = value;
         }
+    }
+
+    private static string? ValueOf(MappingRule rule, JsonObject user, ResourceType appType)
+    {
+        var value = rule.Constant ?? Read(user, appType, rule.Source!);
+        if (string.IsNullOrEmpty(value) && rule.Default is not null)
+        {
+            value = rule.Default;
+        }
+
+        return value is null ? null : rule.Transform switch
+        {
+            "lower" => value.ToLowerInvariant(),
+            "upper" => value.ToUpperInvariant(),
+            "trim" => value.Trim(),
+            _ => value,
+        };
     }
 
     /// <summary><c>schemas</c> in the type's order, as the PATCH engine writes it, so a resent user compares equal.</summary>
@@ -185,7 +203,8 @@ public sealed class AttributeMapping
         return known;
     }
 
-    private static void CheckSource(string source, ResourceType directoryType, string field)
+    /// <summary>The source as a path the rule can always resolve: URN-qualified for extensions; checked.</summary>
+    private static string QualifiedSource(string source, ResourceType directoryType, string field)
     {
         AttributePath path;
         try
@@ -197,29 +216,53 @@ public sealed class AttributeMapping
             throw new InvalidInputException(field, $"'{source}' is not an attribute path: {exception.Message}");
         }
 
-        if (string.Equals(path.SchemaUrn, ScimConstants.ProfileExtensionSchema, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidInputException(field, "A rule reads what the provider sends, not the directory's own profile attributes (that would let rules feed each other).");
-        }
-
         if (path.SchemaUrn is not null && directoryType.FindSchema(path.SchemaUrn) is null)
         {
             // An attribute of an extension only this app sends: kept as sent, one simple value.
-            if (path.SubAttribute is not null || !path.SchemaUrn.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+            if (path.SubAttribute is not null || !ForeignUrn().IsMatch(path.SchemaUrn)
+                || path.SchemaUrn.StartsWith("urn:ietf:params:scim:schemas:core:", StringComparison.OrdinalIgnoreCase)
+                || path.SchemaUrn.StartsWith("urn:ietf:params:scim:api:", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidInputException(field, $"'{source}': an attribute of the app's own extension is one simple value (no sub-attribute).");
+                throw new InvalidInputException(field, $"'{source}': an extension of the app's own is a URN of letters, digits and '.', '_', '~', '-' between colons (not a SCIM core or API URN), and its attribute one simple value.");
             }
 
-            return;
+            return $"{path.SchemaUrn}:{path.Name}";
         }
 
         var resolved = directoryType.Resolve(path)
             ?? throw new InvalidInputException(field, $"'{source}' is not an attribute of the User resource.");
+        if (string.Equals(resolved.Schema.Id, ScimConstants.ProfileExtensionSchema, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidInputException(field, "A rule reads what the provider sends, not the directory's own profile attributes (that would let rules feed each other).");
+        }
+
         if (resolved.Attribute.MultiValued || resolved.Target.Type == AttributeType.Complex || resolved.Target.Mutability == Mutability.WriteOnly)
         {
             throw new InvalidInputException(field, $"'{source}' is not one simple value a provider sends (multi-valued, complex or write-only).");
         }
+
+        var name = resolved.SubAttribute is null ? resolved.Attribute.Name : $"{resolved.Attribute.Name}.{resolved.SubAttribute.Name}";
+        return resolved.IsCore(directoryType) ? name : $"{resolved.Schema.Id}:{name}";
     }
+
+    private static void CheckText(string? text, string field)
+    {
+        if (text is not null && (text.Length > 1024 || text.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new InvalidInputException(field, "A value is at most 1,024 characters, without U+0000.");
+        }
+    }
+
+    private static AttributeType TypeOf(string? sourceType) => sourceType switch
+    {
+        "integer" => AttributeType.Integer,
+        "decimal" => AttributeType.Decimal,
+        "boolean" => AttributeType.Boolean,
+        _ => AttributeType.String,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^urn:[A-Za-z0-9][A-Za-z0-9-]*(:[A-Za-z0-9._~-]+)+$")]
+    private static partial System.Text.RegularExpressions.Regex ForeignUrn();
 
     private static string? Read(JsonObject user, ResourceType appType, string source)
     {
@@ -247,8 +290,6 @@ public sealed class AttributeMapping
             }
             : null;
     }
-
-    private sealed record Extension(ResourceType Directory, ResourceType App);
 
     private static JsonNode? Get(JsonObject? holder, string name) =>
         holder?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;

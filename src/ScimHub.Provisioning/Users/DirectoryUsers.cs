@@ -90,8 +90,12 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     {
         var type = await TypeAsync(context, cancellationToken);
         var attributes = ResourceReader.Read(body, type);
-        context.App.Mapping.Apply(attributes, type);
-        return await ChangeAsync(context, id, ifMatch, _ => attributes, cancellationToken);
+        return await ChangeAsync(context, id, ifMatch, current =>
+        {
+            KeepOtherAppsExtensions(attributes, current, type);
+            context.App.Mapping.Apply(attributes, type, current);
+            return attributes;
+        }, cancellationToken);
     }
 
     public async Task<StoredResource> PatchAsync(EventContext context, string id, IReadOnlyList<PatchOperation> operations, string? ifMatch, CancellationToken cancellationToken)
@@ -100,9 +104,27 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         return await ChangeAsync(context, id, ifMatch, current =>
         {
             var patched = PatchEngine.Apply(current, type, operations).Resource;
-            context.App.Mapping.Apply(patched, type);
+            context.App.Mapping.Apply(patched, type, current);
             return patched;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A PUT replaces what this app sees; extensions only another app sends (its attribute rules' sources, which this
+    /// app cannot see) stay as they were.
+    /// </summary>
+    private static void KeepOtherAppsExtensions(JsonObject replacement, JsonObject current, ResourceType type)
+    {
+        var kept = current.Where(p => p.Value is JsonObject && p.Key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)
+            && type.FindSchema(p.Key) is null && !replacement.ContainsKey(p.Key)).ToList();
+        foreach (var (key, value) in kept)
+        {
+            replacement[key] = value!.DeepClone();
+            if (replacement["schemas"] is JsonArray schemas)
+            {
+                schemas.Add(key);
+            }
+        }
     }
 
     /// <summary>The app's view of the directory's User type: its custom attributes, and the extensions its rules read.</summary>

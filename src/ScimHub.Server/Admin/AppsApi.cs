@@ -128,7 +128,9 @@ internal static class AppsApi
         await mappings.GetAsync(appId, cancellationToken) is { } rules ? TypedResults.Ok(new RulesBody([.. rules])) : NoSuchApp(appId);
 
     private static async Task<Results<Ok<RulesBody>, ProblemHttpResult>> SetRulesAsync(string appId, RulesBody body, AppMappings mappings, CancellationToken cancellationToken) =>
-        await mappings.SetAsync(appId, body.Rules ?? [], cancellationToken) is { } rules ? TypedResults.Ok(new RulesBody([.. rules])) : NoSuchApp(appId);
+        await mappings.SetAsync(appId, body.Rules ?? throw new InvalidInputException("rules", "Give the rules as 'rules' (an empty list removes them)."), cancellationToken) is { } rules
+            ? TypedResults.Ok(new RulesBody([.. rules]))
+            : NoSuchApp(appId);
 
     private static async Task<Results<Ok<System.Text.Json.Nodes.JsonObject>, ProblemHttpResult>> PreviewRulesAsync(
         string appId, PreviewRequest body, AppMappings mappings, CancellationToken cancellationToken)
@@ -138,15 +140,7 @@ internal static class AppsApi
             throw new InvalidInputException("resource", "Give the SCIM user to preview as 'resource'.");
         }
 
-        try
-        {
-            return await mappings.PreviewAsync(appId, body.Resource, body.Rules, cancellationToken) is { } user ? TypedResults.Ok(user) : NoSuchApp(appId);
-        }
-        catch (Core.Errors.ScimException exception)
-        {
-            // The payload itself is what the provider would be refused for: say so in the admin API's words.
-            throw new InvalidInputException("resource", exception.Message);
-        }
+        return await mappings.PreviewAsync(appId, body.Resource, body.Rules, cancellationToken) is { } user ? TypedResults.Ok(user) : NoSuchApp(appId);
     }
 
     private static ProblemHttpResult NoSuchApp(string appId) =>

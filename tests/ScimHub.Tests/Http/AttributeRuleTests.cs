@@ -118,8 +118,78 @@ public sealed class AttributeRuleTests(HubFactory hub)
         Assert.Equal(0, (await entra.GetAsync($"/Users?filter=userName eq \"{userName}\"")).TotalResults);
     }
 
+    [Fact]
+    public async Task A_deactivation_or_a_resend_never_overwrites_a_target_someone_else_changed()
+    {
+        var (entra, _) = await EntraWithRulesAsync(CostCenterRules);
+        var okta = await hub.NewAppInAsync(entra.DirectoryId, Bodies.Unique("Okta"));
+        var id = (await entra.PostAsync("/Users", EntraUser(Bodies.Unique("kept"), "cc-1"))).Id;
+        await okta.PatchAsync($"/Users/{id}", Bodies.Patch($$"""{ "op": "Replace", "path": "{{Profile}}:origin", "value": "okta" }"""));
+        var version = (await entra.GetAsync($"/Users/{id}")).Body!["meta"]!["version"]!.GetValue<string>();
+
+        var resent = await entra.PatchAsync($"/Users/{id}", Bodies.Patch($$"""{ "op": "Replace", "path": "{{Custom}}:costCenterCode", "value": "cc-1" }"""));
+        var deactivated = await entra.PatchAsync($"/Users/{id}", Bodies.Patch("""{ "op": "Replace", "path": "active", "value": "False" }"""));
+
+        Assert.Equal(version, resent.Body!["meta"]!["version"]!.GetValue<string>());
+        Assert.Equal("okta", deactivated.Body![Profile]!["origin"]!.GetValue<string>());
+        Assert.Equal("cc-1", deactivated.Body[Custom]!["costCenterCode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Another_apps_put_keeps_this_apps_own_extension_and_patches_do_not_churn_versions()
+    {
+        var (entra, _) = await EntraWithRulesAsync(CostCenterRules);
+        var okta = await hub.NewAppInAsync(entra.DirectoryId, Bodies.Unique("Okta"));
+        var userName = Bodies.Unique("both");
+        var id = (await entra.PostAsync("/Users", EntraUser(userName, "cc-5"))).Id;
+
+        var put = await okta.PutAsync($"/Users/{id}", Bodies.User(userName, "\"title\": \"Okta title\""));
+        await okta.PatchAsync($"/Users/{id}", Bodies.Patch("""{ "op": "Replace", "path": "title", "value": "Okta title 2" }"""));
+        var before = (await entra.GetAsync($"/Users/{id}")).Body!;
+        var resent = await entra.PatchAsync($"/Users/{id}", Bodies.Patch($$"""{ "op": "Replace", "path": "{{Custom}}:costCenterCode", "value": "cc-5" }"""));
+
+        Assert.Equal(HttpStatusCode.OK, put.Status);
+        Assert.Equal("cc-5", before[Custom]!["costCenterCode"]!.GetValue<string>());
+        Assert.Equal(before["meta"]!["version"]!.GetValue<string>(), resent.Body!["meta"]!["version"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_numeric_source_of_the_apps_own_extension_is_read_as_text()
+    {
+        var (entra, _) = await EntraWithRulesAsync($$"""{ "rules": [{ "source": "{{Custom}}:employeeLevel", "sourceType": "integer", "target": "costCenter2" }] }""");
+
+        var created = await entra.PostAsync("/Users", Bodies.User(Bodies.Unique("num"), $$"""
+            "{{Custom}}": { "employeeLevel": 42 }
+            """).Replace($"\"schemas\": [\"{Bodies.UserSchema}\", \"{Bodies.EnterpriseSchema}\"]",
+                $"\"schemas\": [\"{Bodies.UserSchema}\", \"{Bodies.EnterpriseSchema}\", \"{Custom}\"]", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal(42, created.Body![Custom]!["employeeLevel"]!.GetValue<int>());
+        Assert.Equal("42", created.Body[Profile]!["costCenter2"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Preview_of_a_payload_the_provider_would_be_refused_for_is_a_400_not_a_server_error()
+    {
+        var (entra, admin) = await EntraWithRulesAsync(CostCenterRules);
+
+        var duplicate = await admin.PostAsync($"/api/apps/{entra.AppId}/rules/preview",
+            """{ "resource": { "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a", "UserName": "b" } }""");
+        var wrongType = await admin.PostAsync($"/api/apps/{entra.AppId}/rules/preview",
+            """{ "resource": { "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a", "active": "maybe" } }""");
+        var noRules = await admin.SendAsync(HttpMethod.Put, $"/api/apps/{entra.AppId}/rules", "{}");
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (duplicate.Status, wrongType.Status, noRules.Status));
+        Assert.NotNull(noRules.Body!["errors"]!["rules"]);
+        Assert.Equal(3, (await admin.GetAsync($"/api/apps/{entra.AppId}/rules")).Body!["rules"]!.AsArray().Count);
+    }
+
     [Theory]
     [InlineData("""{ "rules": [{ "source": "title", "target": "nowhere" }] }""", "rules[0].target")]
+    [InlineData("""{ "rules": [{ "source": "unit", "target": "costCenter2" }] }""", "rules[0].source")]
+    [InlineData("""{ "rules": [{ "source": "urn:a\"b:2.0:User:x", "target": "costCenter2" }] }""", "rules[0].source")]
+    [InlineData("""{ "rules": [{ "source": "urn:ietf:params:scim:schemas:core:2.0:Group:displayName", "target": "costCenter2" }] }""", "rules[0].source")]
+    [InlineData("""{ "rules": [{ "source": "title", "target": "costCenter2", "sourceType": "date" }] }""", "rules[0].sourceType")]
     [InlineData("""{ "rules": [{ "source": "title", "target": "costCenter2" }, { "source": "nickName", "target": "costCenter2" }] }""", "rules[1].target")]
     [InlineData("""{ "rules": [{ "source": "urn:ietf:params:scim:schemas:extension:scimhub:2.0:User:unit", "target": "costCenter2" }] }""", "rules[0].source")]
     [InlineData("""{ "rules": [{ "source": "nickName2", "target": "costCenter2" }] }""", "rules[0].source")]
