@@ -46,13 +46,14 @@ public sealed class AppMappings(Database database, DirectoryProfiles profiles, T
     public async Task<JsonObject?> PreviewAsync(string appId, JsonObject resource, IReadOnlyList<MappingRule>? rules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        string? directoryId;
-        string? saved;
+        (string? DirectoryId, string? Name, string? Rules, string? Required) app;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            (directoryId, saved) = await connection.QuerySingleOrDefaultAsync<(string? DirectoryId, string? Rules)>(
-                "SELECT directory_id, mapping_rules FROM apps WHERE id = @appId", new { appId });
+            app = await connection.QuerySingleOrDefaultAsync<(string?, string?, string?, string?)>(
+                "SELECT directory_id, name, mapping_rules, required_attributes FROM apps WHERE id = @appId", new { appId });
         }
+
+        var (directoryId, saved) = (app.DirectoryId, app.Rules);
 
         if (directoryId is null)
         {
@@ -64,8 +65,11 @@ public sealed class AppMappings(Database database, DirectoryProfiles profiles, T
         var appType = mapping.Extend(directoryType);
         try
         {
+            // What a create by this app does, short of writing: read, rules, the directory's and the app's required attributes.
             var user = ResourceReader.Read(resource, appType);
             mapping.Apply(user, appType);
+            DirectoryProfiles.RequireOnCreate(appType, user);
+            RequiredAttributes.FromJson(app.Required).Check(user, app.Name!);
             return user;
         }
         catch (Exception exception) when (exception is Core.Errors.ScimException or InvalidOperationException or ArgumentException)

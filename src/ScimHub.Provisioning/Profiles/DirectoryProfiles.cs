@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using ScimHub.Core;
+using ScimHub.Core.Errors;
 using ScimHub.Core.Paths;
 using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Admin;
@@ -42,6 +43,26 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
         var loaded = (current, CoreSchemas.UserTypeWith(attributes.Select(a => a.ToDefinition()).ToList()));
         // Two loads racing: the newer version stays.
         return types.AddOrUpdate(directoryId, loaded, (_, cached) => cached.Version >= loaded.current ? cached : loaded).Type;
+    }
+
+    /// <summary>A custom attribute marked required must be on every created user (not re-checked on updates, see RequiredAttributes).</summary>
+    public static void RequireOnCreate(ResourceType type, JsonObject user)
+    {
+        if (type.FindSchema(ScimConstants.ProfileExtensionSchema) is not { } profile)
+        {
+            return;
+        }
+
+        var values = user.FirstOrDefault(p => string.Equals(p.Key, profile.Id, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+        foreach (var attribute in profile.Attributes.Where(a => a.Required))
+        {
+            var value = values?.FirstOrDefault(p => string.Equals(p.Key, attribute.Name, StringComparison.OrdinalIgnoreCase)).Value;
+            if (value is null || value is JsonArray { Count: 0 } || value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0)
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue,
+                    $"'{profile.Id}:{attribute.Name}' is a required profile attribute of this directory, and this request has none.");
+            }
+        }
     }
 
     /// <summary>The directory's custom attributes, in the order they were added.</summary>

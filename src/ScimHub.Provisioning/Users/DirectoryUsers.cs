@@ -29,7 +29,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         var type = await TypeAsync(context, cancellationToken);
         var attributes = ResourceReader.Read(body, type);
         context.App.Mapping.Apply(attributes, type);
-        RequireProfileAttributes(type, attributes);
+        DirectoryProfiles.RequireOnCreate(type, attributes);
         context.App.RequiredAttributes.Check(attributes, context.App.AppName);
         var now = time.GetUtcNow();
         var user = new StoredResource(Guid.CreateVersion7(now).ToString(), attributes, now, now, 1);
@@ -132,26 +132,6 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.App.Mapping.Extend(await profiles.UserTypeAsync(context.DirectoryId, context.App.ProfileVersion, cancellationToken));
-    }
-
-    /// <summary>A custom attribute marked required must be on every created user (not re-checked on updates, see RequiredAttributes).</summary>
-    private static void RequireProfileAttributes(ResourceType type, JsonObject user)
-    {
-        if (type.FindSchema(ScimConstants.ProfileExtensionSchema) is not { } profile)
-        {
-            return;
-        }
-
-        var values = user.FirstOrDefault(p => string.Equals(p.Key, profile.Id, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
-        foreach (var attribute in profile.Attributes.Where(a => a.Required))
-        {
-            var value = values?.FirstOrDefault(p => string.Equals(p.Key, attribute.Name, StringComparison.OrdinalIgnoreCase)).Value;
-            if (value is null || value is JsonArray { Count: 0 } || value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0)
-            {
-                throw Core.Errors.ScimException.BadRequest(Core.Errors.ScimErrorType.InvalidValue,
-                    $"'{profile.Id}:{attribute.Name}' is a required profile attribute of this directory, and this request has none.");
-            }
-        }
     }
 
     /// <summary>

@@ -178,9 +178,13 @@ public sealed class AttributeRuleTests(HubFactory hub)
         var wrongType = await admin.PostAsync($"/api/apps/{entra.AppId}/rules/preview",
             """{ "resource": { "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a", "active": "maybe" } }""");
         var noRules = await admin.SendAsync(HttpMethod.Put, $"/api/apps/{entra.AppId}/rules", "{}");
+        await hub.Service<ScimHub.Provisioning.Apps.ProvisioningApps>().UpdateAsync(entra.AppId, null, null, ["userName", "title"], TestContext.Current.CancellationToken);
+        var missingRequired = await admin.PostAsync($"/api/apps/{entra.AppId}/rules/preview", $$"""{ "resource": {{EntraUser(Bodies.Unique("p"), "cc-1")}} }""");
 
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (duplicate.Status, wrongType.Status, noRules.Status));
         Assert.NotNull(noRules.Body!["errors"]!["rules"]);
+        Assert.Equal(HttpStatusCode.BadRequest, missingRequired.Status);
+        Assert.Contains("'title'", missingRequired.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(3, (await admin.GetAsync($"/api/apps/{entra.AppId}/rules")).Body!["rules"]!.AsArray().Count);
     }
 
