@@ -448,9 +448,14 @@ public static class PatchEngine
         return extension;
     }
 
-    private static void SyncSchemas(JsonObject resource, ResourceType type)
+    /// <summary>
+    /// Rewrites <c>schemas</c> from the extensions the resource holds: the core schema, the type's extensions in the
+    /// type's order, then extensions the type does not know (another app's own, kept for it).
+    /// </summary>
+    public static void SyncSchemas(JsonObject resource, ResourceType type)
     {
-        // Extensions this type does not know (another app's own, kept for it) stay listed after the known ones.
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(type);
         var present = type.Extensions.Where(e => resource[e.Schema.Id] is JsonObject).Select(e => e.Schema.Id)
             .Concat(resource.Where(p => p.Value is JsonObject && p.Key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) && type.FindSchema(p.Key) is null).Select(p => p.Key));
         resource.Remove("schemas");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using ScimHub.Core.Errors;
 
@@ -15,10 +14,7 @@ public sealed record AppFeatures
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Parsed features by their stored JSON: every request reads them, and apps share a handful of settings.</summary>
-    private static readonly ConcurrentDictionary<string, AppFeatures> Parsed = new(StringComparer.Ordinal);
-
-    private const int MaxParsed = 1024;
+    private static readonly ParsedSettings<AppFeatures> Parsed = new(json => JsonSerializer.Deserialize<AppFeatures>(json, Json) ?? AllOn, AllOn);
 
     public bool CreateUsers { get; init; } = true;
 
@@ -67,23 +63,5 @@ public sealed record AppFeatures
 
     internal string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    internal static AppFeatures FromJson(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return AllOn;
-        }
-
-        if (Parsed.TryGetValue(json, out var known))
-        {
-            return known;
-        }
-
-        if (Parsed.Count >= MaxParsed)
-        {
-            Parsed.Clear();
-        }
-
-        return Parsed[json] = JsonSerializer.Deserialize<AppFeatures>(json, Json) ?? AllOn;
-    }
+    internal static AppFeatures FromJson(string? json) => Parsed.Get(json);
 }

@@ -23,8 +23,7 @@ public sealed class AppMappings(Database database, DirectoryProfiles profiles, T
     public async Task<IReadOnlyList<MappingRule>?> SetAsync(string appId, IReadOnlyList<MappingRule> rules, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginAsync(cancellationToken);
-        var directoryId = await write.Connection.ExecuteScalarAsync<string?>(
-            $"SELECT directory_id FROM apps WHERE id = @appId{database.Dialect.ForNoKeyUpdate}", new { appId }, write.Transaction);
+        var directoryId = await ProvisioningApps.DirectoryOfAsync(write.Connection, write.Transaction, database.Dialect, appId);
         if (directoryId is null)
         {
             return null;

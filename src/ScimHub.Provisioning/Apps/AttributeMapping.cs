@@ -1,9 +1,10 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimHub.Core;
 using ScimHub.Core.Errors;
+using ScimHub.Core.Patch;
 using ScimHub.Core.Paths;
+using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
 
 namespace ScimHub.Provisioning.Apps;
@@ -27,7 +28,7 @@ public sealed partial class AttributeMapping
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    private static readonly ConcurrentDictionary<string, AttributeMapping> Parsed = new(StringComparer.Ordinal);
+    private static readonly ParsedSettings<AttributeMapping> Parsed = new(json => new AttributeMapping(JsonSerializer.Deserialize<List<MappingRule>>(json, Json) ?? []), None);
 
     /// <summary>This app's view per directory type (a type is rebuilt, so a new instance, when the profile changes).</summary>
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ResourceType, ResourceType> extended = [];
@@ -148,7 +149,7 @@ public sealed partial class AttributeMapping
             {
                 values = [];
                 user[profile.Id] = values;
-                SyncSchemas(user, appType);
+                PatchEngine.SyncSchemas(user, appType);
             }
 
             values[target.Name] = value;
@@ -172,36 +173,10 @@ public sealed partial class AttributeMapping
         };
     }
 
-    /// <summary><c>schemas</c> in the type's order, as the PATCH engine writes it, so a resent user compares equal.</summary>
-    private static void SyncSchemas(JsonObject user, ResourceType type)
-    {
-        var present = type.Extensions.Where(e => user[e.Schema.Id] is JsonObject).Select(e => e.Schema.Id).Prepend(type.Schema.Id);
-        user.Remove("schemas");
-        user.Insert(0, "schemas", new JsonArray(present.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()));
-    }
-
     internal string? ToJson() => Rules.Count == 0 ? null : JsonSerializer.Serialize(Rules, Json);
 
     /// <summary>Rules as saved (checked when they were saved).</summary>
-    internal static AttributeMapping FromJson(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return None;
-        }
-
-        if (!Parsed.TryGetValue(json, out var known))
-        {
-            if (Parsed.Count >= 1024)
-            {
-                Parsed.Clear();
-            }
-
-            known = Parsed[json] = new AttributeMapping(JsonSerializer.Deserialize<List<MappingRule>>(json, Json) ?? []);
-        }
-
-        return known;
-    }
+    internal static AttributeMapping FromJson(string? json) => Parsed.Get(json);
 
     /// <summary>The source as a path the rule can always resolve: URN-qualified for extensions; checked.</summary>
     private static string QualifiedSource(string source, ResourceType directoryType, string field)
@@ -291,8 +266,7 @@ public sealed partial class AttributeMapping
             : null;
     }
 
-    private static JsonNode? Get(JsonObject? holder, string name) =>
-        holder?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+    private static JsonNode? Get(JsonObject? holder, string name) => holder is null ? null : ResourceReader.Find(holder, name);
 
     /// <summary><c>urn:…:CustomExtensionName:2.0:User</c> → CustomExtensionName.</summary>
     private static string NameOf(string urn)

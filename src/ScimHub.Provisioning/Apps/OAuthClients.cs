@@ -52,7 +52,7 @@ public sealed class OAuthClients(Database database, TimeProvider time)
         var client = new OAuthClient(AppTokens.NewToken(ClientPrefix), name?.Trim(), now, expires, null, null, lifetime);
         var secret = AppTokens.NewToken(SecretPrefix);
         await using var write = await database.BeginAsync(cancellationToken);
-        var directoryId = await write.Connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }, write.Transaction);
+        var directoryId = await ProvisioningApps.DirectoryOfAsync(write.Connection, write.Transaction, database.Dialect, appId);
         if (directoryId is null)
         {
             return null;
@@ -85,7 +85,7 @@ public sealed class OAuthClients(Database database, TimeProvider time)
     public async Task<IReadOnlyList<OAuthClient>?> ListAsync(string appId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }) is null)
+        if (await ProvisioningApps.DirectoryOfAsync(connection, null, database.Dialect, appId) is null)
         {
             return null;
         }
@@ -104,7 +104,7 @@ public sealed class OAuthClients(Database database, TimeProvider time)
     {
         var now = Timestamps.Format(time.GetUtcNow());
         await using var write = await database.BeginAsync(cancellationToken);
-        var directoryId = await write.Connection.ExecuteScalarAsync<string?>("SELECT directory_id FROM apps WHERE id = @appId", new { appId }, write.Transaction);
+        var directoryId = await ProvisioningApps.DirectoryOfAsync(write.Connection, write.Transaction, database.Dialect, appId);
         if (directoryId is null)
         {
             return null;

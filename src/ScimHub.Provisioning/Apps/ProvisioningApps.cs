@@ -351,9 +351,12 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// token changes of one app (two rotations, an issue and a revoke-all) take turns instead of missing each other's
     /// rows. NO KEY UPDATE: an OAuth grant inserting a token of the app (a foreign-key check) is not blocked by it.
     /// </summary>
-    private Task<string?> DirectoryOfAsync(DbConnection connection, DbTransaction? transaction, string appId) =>
+    internal static Task<string?> DirectoryOfAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, string appId) =>
         connection.ExecuteScalarAsync<string?>(
-            $"SELECT directory_id FROM apps WHERE id = @appId{(transaction is null ? "" : database.Dialect.ForNoKeyUpdate)}", new { appId }, transaction);
+            $"SELECT directory_id FROM apps WHERE id = @appId{(transaction is null ? "" : dialect.ForNoKeyUpdate)}", new { appId }, transaction);
+
+    private Task<string?> DirectoryOfAsync(DbConnection connection, DbTransaction? transaction, string appId) =>
+        DirectoryOfAsync(connection, transaction, database.Dialect, appId);
 
     private async Task<IssuedToken> IssueAsync(DbConnection connection, DbTransaction transaction, string directoryId, string appId, string? name, DateTimeOffset? expires)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimHub.Core.Errors;
@@ -18,7 +17,7 @@ public sealed class RequiredAttributes
 {
     public static readonly RequiredAttributes None = new([], []);
 
-    private static readonly ConcurrentDictionary<string, RequiredAttributes> Parsed = new(StringComparer.Ordinal);
+    private static readonly ParsedSettings<RequiredAttributes> Parsed = new(json => Of(JsonSerializer.Deserialize<List<string>>(json) ?? []), None);
 
     private readonly IReadOnlyList<Filter> filters;
 
@@ -90,25 +89,7 @@ public sealed class RequiredAttributes
 
     internal string? ToJson() => Paths.Count == 0 ? null : JsonSerializer.Serialize(Paths);
 
-    internal static RequiredAttributes FromJson(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return None;
-        }
-
-        if (!Parsed.TryGetValue(json, out var known))
-        {
-            if (Parsed.Count >= 1024)
-            {
-                Parsed.Clear();
-            }
-
-            known = Parsed[json] = Of(JsonSerializer.Deserialize<List<string>>(json) ?? []);
-        }
-
-        return known;
-    }
+    internal static RequiredAttributes FromJson(string? json) => Parsed.Get(json);
 
     /// <summary><c>a.b</c> → <c>a.b pr</c>; <c>a[f].b</c> → <c>a[(f) and b pr]</c>; <c>a[f]</c> stays as it is.</summary>
     private static string PresenceFilter(string path)

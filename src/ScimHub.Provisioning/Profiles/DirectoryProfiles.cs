@@ -6,6 +6,7 @@ using Dapper;
 using ScimHub.Core;
 using ScimHub.Core.Errors;
 using ScimHub.Core.Paths;
+using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
 using ScimHub.Provisioning.Admin;
 using ScimHub.Provisioning.Storage;
@@ -53,10 +54,10 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
             return;
         }
 
-        var values = user.FirstOrDefault(p => string.Equals(p.Key, profile.Id, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+        var values = ResourceReader.Find(user, profile.Id) as JsonObject;
         foreach (var attribute in profile.Attributes.Where(a => a.Required))
         {
-            var value = values?.FirstOrDefault(p => string.Equals(p.Key, attribute.Name, StringComparison.OrdinalIgnoreCase)).Value;
+            var value = values is null ? null : ResourceReader.Find(values, attribute.Name);
             if (value is null || value is JsonArray { Count: 0 } || value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0)
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue,

@@ -120,10 +120,11 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         foreach (var (key, value) in kept)
         {
             replacement[key] = value!.DeepClone();
-            if (replacement["schemas"] is JsonArray schemas)
-            {
-                schemas.Add(key);
-            }
+        }
+
+        if (kept.Count > 0)
+        {
+            PatchEngine.SyncSchemas(replacement, type);
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed class AdminKeyFilter(AdminKeys keys, FailedAuthAttempts failures
         if (key is null && !failures.Record(http))
         {
             http.Response.Headers.RetryAfter = "60";
-            return Results.Problem(statusCode: 429, title: "Too many failed attempts", detail: "Too many failed authentication attempts from this address; retry in a minute.");
+            return Results.Problem(statusCode: 429, title: "Too many failed attempts", detail: FailedAuthAttempts.TooMany);
         }
 
         if (key is null)

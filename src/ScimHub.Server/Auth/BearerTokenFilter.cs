@@ -48,7 +48,7 @@ internal sealed class BearerTokenFilter(ProvisioningApps apps, DirectoryProfiles
         if (!failures.Record(http))
         {
             http.Response.Headers.RetryAfter = "60";
-            return Results.Extensions.Scim(429, ScimErrorBody.Create(429, null, "Too many failed authentication attempts from this address; retry in a minute."));
+            return Results.Extensions.Scim(429, ScimErrorBody.Create(429, null, FailedAuthAttempts.TooMany));
         }
 
         http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"ScimHub\", error=\"{error}\"";

@@ -14,6 +14,9 @@ internal sealed class FailedAuthAttempts : IDisposable
 {
     public const int DefaultPerMinute = 30;
 
+    /// <summary>What an address over its limit is told (with Retry-After: 60).</summary>
+    public const string TooMany = "Too many failed authentication attempts from this address; retry in a minute.";
+
     private readonly PartitionedRateLimiter<string> limiter;
 
     public FailedAuthAttempts(IConfiguration configuration)

@@ -68,7 +68,7 @@ internal static class OAuthTokenApi
             if (!failures.Record(http))
             {
                 http.Response.Headers.RetryAfter = "60";
-                return Error(429, grant.Error!, "Too many failed authentication attempts from this address; retry in a minute.");
+                return Error(429, grant.Error!, FailedAuthAttempts.TooMany);
             }
 
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"ScimHub\"";

@@ -21,33 +21,29 @@ internal sealed class ScimExceptionHandler(Database database, ILogger<ScimExcept
         }
 
         var isAdminApi = httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
-        if (exception is InvalidInputException invalid && isAdminApi)
+        // The admin API answers unusable input in ProblemDetails naming the field: a use case's InvalidInputException,
+        // or a body that does not read as its type (a wrong type, an unknown field, broken JSON).
+        var invalidField = !isAdminApi ? null : exception switch
         {
-            // The admin API answers in ProblemDetails, naming the field it could not use.
-            await Results.ValidationProblem(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }, detail: invalid.Message).ExecuteAsync(httpContext);
-            return true;
-        }
-
-        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } && isAdminApi)
+            InvalidInputException invalid => (Field: invalid.Field, Detail: invalid.Message),
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => AdminBodyError.Describe(json),
+            _ => ((string Field, string Detail)?)null,
+        };
+        if (invalidField is { } invalidInput)
         {
-            // An admin API body that does not read as its type: a wrong type, an unknown field, broken JSON.
-            var (field, detail) = AdminBodyError.Describe(json);
-            await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] }, detail: detail).ExecuteAsync(httpContext);
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [invalidInput.Field] = [invalidInput.Detail] }, detail: invalidInput.Detail).ExecuteAsync(httpContext);
             return true;
         }
 
         var error = Describe(exception, database, httpContext);
-        if (error.Status == 503)
-        {
-            logger.LogWarning(exception, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-        }
-        else if (error.Status >= 500)
+        if (error.Status >= 500 && error.Status != 503)
         {
             logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", CorrelationIds.Of(httpContext), httpContext.Request.Method, httpContext.Request.Path);
         }
 
         if (error.Status == 503)
         {
+            logger.LogWarning(exception, "Database busy on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             // Identity providers retry a 503 that says when (Entra honours Retry-After); nothing was written.
             httpContext.Response.Headers.RetryAfter = "5";
         }

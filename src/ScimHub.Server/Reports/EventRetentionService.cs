@@ -9,12 +9,18 @@ namespace ScimHub.Server.Reports;
 /// </summary>
 internal sealed class EventRetentionService(EventRetention retention, ReportOptions options, TimeProvider time, ILogger<EventRetentionService> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource firstPurge = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the purge run at start has ended (whatever it purged, or if it failed).</summary>
+    public Task FirstPurge => firstPurge.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.PurgeIntervalMinutes)), time);
         do
         {
             await PurgeOnceAsync(stoppingToken);
+            firstPurge.TrySetResult();
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
