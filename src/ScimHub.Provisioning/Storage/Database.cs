@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -15,6 +16,14 @@ public sealed class Database : IDisposable
     private readonly SqliteWriter? writer;
     private SqliteCheckpointer? checkpointer;
     private readonly TimeSpan busyTimeout;
+
+    /// <summary>
+    /// SQLite: open read connections kept between requests, each with its compiled statements
+    /// (<see cref="PreparedSqliteConnection"/>); at most <see cref="MaxIdleReaders"/> wait here, more are closed.
+    /// </summary>
+    private readonly ConcurrentStack<PreparedSqliteConnection> idleReaders = new();
+    private const int MaxIdleReaders = 8;
+    private volatile bool disposed;
 
     public Database(StorageOptions options)
     {
@@ -71,8 +80,13 @@ public sealed class Database : IDisposable
 
     public void Dispose()
     {
+        disposed = true;
         writer?.Dispose();
         checkpointer?.Dispose();
+        while (idleReaders.TryPop(out var reader))
+        {
+            reader.Discard();
+        }
     }
 
     /// <summary>A connection for reading; writes go through <see cref="BeginAsync"/>.</summary>
@@ -95,7 +109,12 @@ public sealed class Database : IDisposable
             }
         }
 
-        var connection = new SqliteConnection(connectionString);
+        if (!forWrites && idleReaders.TryPop(out var idle))
+        {
+            return idle;
+        }
+
+        var connection = new PreparedSqliteConnection(connectionString, forWrites ? null : GiveBack);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -114,8 +133,23 @@ public sealed class Database : IDisposable
         }
         catch
         {
-            await connection.DisposeAsync();
+            connection.Discard();
             throw;
+        }
+    }
+
+    private void GiveBack(PreparedSqliteConnection reader)
+    {
+        if (disposed || idleReaders.Count >= MaxIdleReaders)
+        {
+            reader.Discard();
+            return;
+        }
+
+        idleReaders.Push(reader);
+        while (disposed && idleReaders.TryPop(out var late))
+        {
+            late.Discard();
         }
     }
 

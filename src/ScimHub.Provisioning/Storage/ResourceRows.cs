@@ -84,7 +84,8 @@ internal static class ResourceRows
         }
 
         var rows = (await connection.QueryAsync<Row>(page, parameters)).AsList();
-        if (rows.Count > 0 && query.SortBy is null && !query.Descending)
+        // Only a full page can have a next one: a look-up's short page leaves no cursor behind (nor a cache entry per look-up).
+        if (rows.Count == query.Count && query.SortBy is null && !query.Descending)
         {
             cache.RememberCursor(key, query.Client, query.StartIndex + rows.Count, rows[^1].Seq);
         }

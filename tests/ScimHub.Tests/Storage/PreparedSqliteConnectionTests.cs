@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using ScimHub.Provisioning.Storage;
+
+namespace ScimHub.Tests.Storage;
+
+/// <summary>
+/// SQLite connections keep each SQL text's compiled statement, and read connections are kept open between callers:
+/// neither may change what a query answers, leak a value or an open read, or keep a statement that failed.
+/// </summary>
+[Trait("Storage", "SqliteOnly")]
+public sealed class PreparedSqliteConnectionTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("scimhub-prepared-").FullName;
+    private readonly Database database;
+
+    public PreparedSqliteConnectionTests()
+    {
+        database = new Database(new StorageOptions { DataFolder = folder });
+    }
+
+    public void Dispose()
+    {
+        database.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_same_text_runs_the_statement_compiled_the_first_time_with_each_call_s_own_values()
+    {
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var prepared = Assert.IsType<PreparedSqliteConnection>(connection);
+
+        var answers = new List<string>();
+        foreach (var value in new[] { "a", "b", "c" })
+        {
+            answers.Add(await connection.QuerySingleAsync<string>("SELECT @value || '!'", new { value }));
+        }
+
+        Assert.Equal(["a!", "b!", "c!"], answers);
+        Assert.Equal(1, prepared.Compiled);
+    }
+
+    [Fact]
+    public async Task A_read_connection_given_back_is_reused_and_sees_writes_committed_since()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'before')");
+        DbConnection first;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            Assert.Equal("before", await connection.QuerySingleAsync<string>("SELECT v FROM t WHERE id = 1"));
+            first = connection;
+        }
+
+        await WriteAsync("UPDATE t SET v = 'after' WHERE id = 1");
+
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            Assert.Same(first, connection);
+            Assert.Equal("after", await connection.QuerySingleAsync<string>("SELECT v FROM t WHERE id = 1"));
+        }
+    }
+
+    [Fact]
+    public async Task A_statement_that_failed_is_compiled_afresh_and_the_next_write_succeeds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+        await WriteAsync("INSERT INTO t VALUES (1)");
+
+        await using (var write = await database.BeginAsync(ct))
+        {
+            await Assert.ThrowsAsync<SqliteException>(() => write.Connection.ExecuteAsync("INSERT INTO t VALUES (@id)", new { id = 1 }, write.Transaction));
+            await write.Connection.ExecuteAsync("INSERT INTO t VALUES (@id)", new { id = 2 }, write.Transaction);
+            await write.CommitAsync(ct);
+        }
+
+        await using var read = await database.OpenAsync(ct);
+        Assert.Equal([1L, 2L], await read.QueryAsync<long>("SELECT id FROM t ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task A_read_connection_left_in_a_transaction_is_closed_not_given_to_the_next_caller()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        DbConnection first;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            first = connection;
+            await connection.BeginTransactionAsync(ct);
+        }
+
+        await using var next = await database.OpenAsync(ct);
+        Assert.NotSame(first, next);
+    }
+
+    [Fact]
+    public async Task A_command_disposed_before_its_reader_leaves_no_read_open_on_a_kept_connection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'before'), (2, 'other')");
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = "SELECT v FROM t ORDER BY id";
+            var reader = await command.ExecuteReaderAsync(ct);
+            Assert.True(await reader.ReadAsync(ct));
+            await command.DisposeAsync();
+        }
+
+        await WriteAsync("UPDATE t SET v = 'after' WHERE id = 1");
+
+        await using var again = await database.OpenAsync(ct);
+        Assert.Equal("after", await again.QuerySingleAsync<string>("SELECT v FROM t WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task More_distinct_texts_than_a_connection_keeps_all_answer()
+    {
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal(i, await connection.QuerySingleAsync<long>($"SELECT {i} + @zero", new { zero = 0 }));
+        }
+
+        Assert.Equal(2, await connection.QuerySingleAsync<long>("SELECT 2 + @zero", new { zero = 0 }));
+    }
+
+    private async Task WriteAsync(string sql)
+    {
+        await using var write = await database.BeginAsync(TestContext.Current.CancellationToken);
+        await write.Connection.ExecuteAsync(sql, transaction: write.Transaction);
+        await write.CommitAsync(TestContext.Current.CancellationToken);
+    }
+}
