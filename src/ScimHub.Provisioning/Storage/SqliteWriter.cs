@@ -6,8 +6,8 @@ namespace ScimHub.Provisioning.Storage;
 /// <summary>
 /// Group commit for SQLite. SQLite has one writer at a time, and with <c>synchronous=FULL</c> each COMMIT waits for an
 /// fsync. Writers of this process therefore queue here, run one at a time inside a SAVEPOINT of a shared transaction on
-/// one connection, and share its COMMIT: the writer that leaves when nobody is queued (or the batch is full) commits
-/// for all of them, and each writer returns only once that COMMIT is durable. A writer that fails rolls back to its
+/// one connection, and share its COMMIT: a leaving writer queues the commit behind the writers already waiting (the one
+/// that fills the batch commits at once), and each writer returns only once that COMMIT is durable. A writer that fails rolls back to its
 /// savepoint and leaves the others' work alone; a failed COMMIT fails every writer of the batch, none acknowledged.
 /// </summary>
 internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, TimeSpan busyTimeout) : IDisposable
@@ -21,21 +21,11 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
     private TaskCompletionSource? batchDone;
     private readonly List<(BatchedInsert Target, object Row)> batchRows = [];
     private int batchSize;
-    private int waiting;
 
     /// <summary>Enters the write slot and opens a savepoint in the current batch.</summary>
     public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref waiting);
-        bool entered;
-        try
-        {
-            entered = await gate.WaitAsync(busyTimeout, cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref waiting);
-        }
+        var entered = await gate.WaitAsync(busyTimeout, cancellationToken);
 
         if (!entered)
         {
@@ -83,7 +73,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
             }
 
             durable = batchDone!.Task;
-            commitNow = Volatile.Read(ref waiting) == 0 || batchSize >= MaxBatch;
+            commitNow = batchSize >= MaxBatch;
             if (commitNow)
             {
                 CommitBatch();
@@ -99,7 +89,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         gate.Release();
         if (!commitNow)
         {
-            // The next writer continues the batch; should it never come, this commits it.
+            // Writers queued for the slot, and those about to queue, continue the batch; then this commits it.
             _ = FlushAsync(durable);
         }
 
@@ -158,6 +148,10 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
 
     private async Task FlushAsync(Task durable)
     {
+        // One turn of the thread pool first: requests already running reach the slot before the commit and share it.
+        // Committing as soon as nobody was queued made batches of 10 at concurrency 32; this makes them 14 (bench/run,
+        // 60,000 users: provision c32 2,826 -> 3,420 users/s), at the cost of one thread-pool turn of latency.
+        await Task.Yield();
         await gate.WaitAsync();
         try
         {
