@@ -7,7 +7,7 @@ namespace ScimHub.Core.Projection;
 public static class ResourceProjection
 {
     /// <summary>Returns a new object holding what the client should see; the input is not changed.</summary>
-    public static JsonObject Project(JsonObject resource, ResourceType type, AttributeSelection selection)
+    public static JsonObject Project(IEnumerable<KeyValuePair<string, JsonNode?>> resource, ResourceType type, AttributeSelection selection)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(type);

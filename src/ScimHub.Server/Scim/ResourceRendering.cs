@@ -10,30 +10,26 @@ namespace ScimHub.Server.Scim;
 /// <summary>Turns stored resources into what a client reads: id and meta added, then projected.</summary>
 internal static class ResourceRendering
 {
-    public static JsonObject Render(StoredResource resource, ResourceType type, string baseUrl, AttributeSelection selection)
-    {
-        var full = new JsonObject();
-        foreach (var (key, value) in resource.Attributes)
-        {
-            if (key == "schemas")
-            {
-                full[key] = value?.DeepClone();
-                full["id"] = resource.Id;
-                continue;
-            }
+    public static JsonObject Render(StoredResource resource, ResourceType type, string baseUrl, AttributeSelection selection) =>
+        ResourceProjection.Project(WithIdAndMeta(resource, type, baseUrl), type, selection);
 
-            full[key] = value?.DeepClone();
+    /// <summary>The stored attributes with id and meta, as the projection reads them (it copies what it keeps).</summary>
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> WithIdAndMeta(StoredResource resource, ResourceType type, string baseUrl)
+    {
+        yield return new("id", resource.Id);
+        foreach (var attribute in resource.Attributes)
+        {
+            yield return attribute;
         }
 
-        full["meta"] = new JsonObject
+        yield return new("meta", new JsonObject
         {
             ["resourceType"] = type.Name,
             ["created"] = Format(resource.Created),
             ["lastModified"] = Format(resource.LastModified),
             ["location"] = Location(baseUrl, type, resource.Id),
             ["version"] = resource.ETag,
-        };
-        return ResourceProjection.Project(full, type, selection);
+        });
     }
 
     public static string Location(string baseUrl, ResourceType type, string id) => $"{baseUrl}{type.Endpoint}/{Uri.EscapeDataString(id)}";

@@ -89,7 +89,7 @@ internal static class ScimJson
 
     private sealed class ScimJsonResult(int status, JsonNode body, string? etag, string? location) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
             response.StatusCode = status;
@@ -104,7 +104,13 @@ internal static class ScimJson
                 response.Headers.Location = location;
             }
 
-            return response.WriteAsync(body.ToJsonString(ScimJsonOptions.Output), httpContext.RequestAborted);
+            // Written as UTF-8 straight into the response's buffers: no string of the whole body in between.
+            await using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ScimJsonOptions.Output.Encoder }))
+            {
+                body.WriteTo(writer, ScimJsonOptions.Output);
+            }
+
+            await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
         }
     }
 }
