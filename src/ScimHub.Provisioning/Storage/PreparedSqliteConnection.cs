@@ -54,17 +54,21 @@ internal sealed class PreparedSqliteConnection(string connectionString, Action<P
     internal void TakeBack(KeptStatement statement)
     {
         lent--;
-        statement.Parameters.Clear();
-        statement.Transaction = null;
         if (statement.Reading || closing || State != ConnectionState.Open || kept.ContainsKey(statement.CommandText))
         {
+            // Disposed with its parameters: a reader still open finishes the text's remaining statements with them.
             statement.Dispose();
             return;
         }
 
+        statement.Parameters.Clear();
+        statement.Transaction = null;
         if (kept.Count >= MaxKept)
         {
-            DisposeKept();
+            // One text makes room (any: a hot one is compiled again on its next use), not all of them.
+            var (text, evicted) = kept.First();
+            kept.Remove(text);
+            evicted.Dispose();
         }
 
         kept[statement.CommandText] = statement;

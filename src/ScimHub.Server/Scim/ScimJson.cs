@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimHub.Core;
@@ -104,13 +105,16 @@ internal static class ScimJson
                 response.Headers.Location = location;
             }
 
-            // Written as UTF-8 straight into the response's buffers: no string of the whole body in between.
-            await using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ScimJsonOptions.Output.Encoder }))
+            // Written as UTF-8 into a buffer (no string of the whole body), all of it before anything is sent: a value
+            // that cannot be written is still a 500, not a cut-off 200, and the response has its Content-Length.
+            var buffer = new ArrayBufferWriter<byte>();
+            await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ScimJsonOptions.Output.Encoder }))
             {
                 body.WriteTo(writer, ScimJsonOptions.Output);
             }
 
-            await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+            response.ContentLength = buffer.WrittenCount;
+            await response.BodyWriter.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
         }
     }
 }
