@@ -51,6 +51,15 @@ public sealed class Database : IDisposable
                 builder.Options = $"-c lock_timeout={options.BusyTimeoutSeconds * 1000}";
             }
 
+            // The hub's statements are few and parameterised: prepared on the server once per connection after their
+            // second use, they are not parsed and planned again for every request (Npgsql invalidates them itself
+            // when a migration changes a table).
+            if (!given.ContainsKey("Max Auto Prepare"))
+            {
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+            }
+
             connectionString = builder.ConnectionString;
             Dialect = SqlDialect.Postgres;
         }
