@@ -6,6 +6,7 @@ using ScimHub.Bench;
 using ScimHub.Cli;
 
 // bench/run [--users N] [--provider Sqlite|Postgres --connection-string <admin connection string>] [--events on|off]
+// [--keep]: the run's SQLite folder or PostgreSQL database is left behind, to examine (EXPLAIN) afterwards.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "", StringComparer.OrdinalIgnoreCase);
 var users = int.Parse(options.GetValueOrDefault("users", "100000"), CultureInfo.InvariantCulture);
@@ -219,7 +220,7 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    if (database is not null)
+    if (database is not null && !options.ContainsKey("keep"))
     {
         await using var connection = new NpgsqlConnection(options["connection-string"]);
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
@@ -228,5 +229,9 @@ finally
     if (!options.ContainsKey("keep"))
     {
         Directory.Delete(dataFolder, recursive: true);
+    }
+    else
+    {
+        Console.WriteLine($"kept: {(database is null ? dataFolder : $"PostgreSQL database {database}")}");
     }
 }
