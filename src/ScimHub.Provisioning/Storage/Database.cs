@@ -60,6 +60,13 @@ public sealed class Database : IDisposable
                 builder.AutoPrepareMinUsages = 2;
             }
 
+            // Nor is a pooled connection reset when it goes back (a DISCARD-like round of statements on its next use):
+            // the hub leaves no session state behind (no SET, LISTEN, temporary tables or session locks).
+            if (!given.ContainsKey("No Reset On Close"))
+            {
+                builder.NoResetOnClose = true;
+            }
+
             connectionString = builder.ConnectionString;
             Dialect = SqlDialect.Postgres;
         }
