@@ -6,9 +6,10 @@ namespace ScimHub.Provisioning.Storage;
 /// <summary>
 /// Group commit for SQLite. SQLite has one writer at a time, and with <c>synchronous=FULL</c> each COMMIT waits for an
 /// fsync. Writers of this process therefore queue here, run one at a time inside a SAVEPOINT of a shared transaction on
-/// one connection, and share its COMMIT: a leaving writer queues the commit behind the writers already waiting (the one
-/// that fills the batch commits at once), and each writer returns only once that COMMIT is durable. A writer that fails rolls back to its
-/// savepoint and leaves the others' work alone; a failed COMMIT fails every writer of the batch, none acknowledged.
+/// one connection, and share its COMMIT: a leaving writer queues the commit behind the writers already waiting (the
+/// one that fills the batch commits at once), and each writer returns only once that COMMIT is durable. A writer that
+/// fails rolls back to its savepoint and leaves the others' work alone; a failed COMMIT fails every writer of the
+/// batch, none acknowledged.
 /// </summary>
 internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, TimeSpan busyTimeout) : IDisposable
 {
@@ -26,7 +27,6 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
     public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
     {
         var entered = await gate.WaitAsync(busyTimeout, cancellationToken);
-
         if (!entered)
         {
             throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
