@@ -226,11 +226,12 @@ finally
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
     }
 
-    if (!options.ContainsKey("keep"))
+    if (!options.ContainsKey("keep") || database is not null)
     {
         Directory.Delete(dataFolder, recursive: true);
     }
-    else
+
+    if (options.ContainsKey("keep"))
     {
         Console.WriteLine($"kept: {(database is null ? dataFolder : $"PostgreSQL database {database}")}");
     }

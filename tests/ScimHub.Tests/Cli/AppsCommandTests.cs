@@ -261,6 +261,18 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var appId = Line(created, "App id:");
         await RunAsync("profile", "add", "--name", "costCenter2", "--type", "string");
         var folder = Directory.CreateTempSubdirectory("scimhub-rules-").FullName;
+        try
+        {
+            await RulesFromFilesAsync(appId, folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task RulesFromFilesAsync(string appId, string folder)
+    {
         var rulesFile = Path.Combine(folder, "rules.json");
         var userFile = Path.Combine(folder, "user.json");
         var badFile = Path.Combine(folder, "bad.json");
