@@ -90,6 +90,8 @@ internal static class ScimJson
 
     private sealed class ScimJsonResult(int status, JsonNode body, string? etag, string? location) : IResult
     {
+        private static readonly JsonWriterOptions WriterOptions = new() { Encoder = ScimJsonOptions.Output.Encoder };
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
@@ -108,7 +110,7 @@ internal static class ScimJson
             // Written as UTF-8 into a buffer (no string of the whole body), all of it before anything is sent: a value
             // that cannot be written is still a 500, not a cut-off 200, and the response has its Content-Length.
             var buffer = new ArrayBufferWriter<byte>();
-            await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ScimJsonOptions.Output.Encoder }))
+            await using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 body.WriteTo(writer, ScimJsonOptions.Output);
             }
