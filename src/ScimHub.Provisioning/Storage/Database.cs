@@ -7,8 +7,8 @@ namespace ScimHub.Provisioning.Storage;
 
 /// <summary>
 /// Opens connections to the hub's database, set up the same way every time, and starts write transactions.
-/// SQLite runs in WAL mode with <c>synchronous=FULL</c>, so that an acknowledged write survives a crash of the
-/// process or the machine; PostgreSQL commits durably by default.
+/// SQLite runs in WAL mode and a write is acknowledged only once its WAL frames are fsynced (<see cref="SqliteWriter"/>,
+/// <see cref="WalSync"/>), so that it survives a crash of the process or the machine; PostgreSQL commits durably by default.
 /// </summary>
 public sealed class Database : IDisposable
 {
@@ -26,6 +26,12 @@ public sealed class Database : IDisposable
     private volatile bool disposed;
 
     public Database(StorageOptions options)
+        : this(options, WalSync.OfFile)
+    {
+    }
+
+    /// <summary>With the fsync of SQLite's WAL given (tests hold it back or fail it).</summary>
+    internal Database(StorageOptions options, Func<string, Action> walSync)
     {
         ArgumentNullException.ThrowIfNull(options);
         Provider = options.Provider;
@@ -74,11 +80,14 @@ public sealed class Database : IDisposable
         {
             connectionString = options.SqliteConnectionString();
             Dialect = SqlDialect.Sqlite;
-            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(forWrites: true, ct), busyTimeout);
+            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(forWrites: true, ct), busyTimeout, walSync);
         }
     }
 
     public StorageProvider Provider { get; }
+
+    /// <summary>SQLite: why writes can no longer be acknowledged (an fsync of the WAL failed; restart the hub), if so.</summary>
+    public Exception? WriteFailure => writer?.Failure;
 
     public SqlDialect Dialect { get; }
 
@@ -138,10 +147,14 @@ public sealed class Database : IDisposable
             connection.CreateFunction("scim_lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
             if (forWrites)
             {
-                // Only the writer's connection changes data: it enforces foreign keys and fsyncs every commit; the WAL is
-                // copied back by the checkpointer, not inside its commits.
+                // Only the writer's connection changes data: it enforces foreign keys, and the WAL is copied back by the
+                // checkpointer, not inside its commits. In WAL mode (the migrations set it; set again here, a no-op
+                // then) its COMMIT does not wait for the disk (synchronous=NORMAL): WalSync fsyncs the WAL outside the
+                // write slot before any writer is acknowledged. Any other journal mode fsyncs in the COMMIT itself.
                 using var pragmas = connection.CreateCommand();
-                pragmas.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};";
+                pragmas.CommandText = "PRAGMA journal_mode = WAL;";
+                var wal = await pragmas.ExecuteScalarAsync(cancellationToken) is "wal";
+                pragmas.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = {(wal ? "NORMAL" : "FULL")}; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};";
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -4,14 +4,15 @@ using ScimHub.Core.Errors;
 namespace ScimHub.Provisioning.Storage;
 
 /// <summary>
-/// Group commit for SQLite. SQLite has one writer at a time, and with <c>synchronous=FULL</c> each COMMIT waits for an
-/// fsync. Writers of this process therefore queue here, run one at a time inside a SAVEPOINT of a shared transaction on
-/// one connection, and share its COMMIT: a leaving writer queues the commit behind the writers already waiting (the
-/// one that fills the batch commits at once), and each writer returns only once that COMMIT is durable. A writer that
-/// fails rolls back to its savepoint and leaves the others' work alone; a failed COMMIT fails every writer of the
-/// batch, none acknowledged.
+/// Group commit for SQLite. SQLite has one writer at a time. Writers of this process therefore queue here, run one at
+/// a time inside a SAVEPOINT of a shared transaction on one connection, and share its COMMIT: a leaving writer queues
+/// the commit behind the writers already waiting (the one that fills the batch commits at once), and each writer
+/// returns only once that COMMIT is durable. The COMMIT itself does not wait for the disk (<c>synchronous=NORMAL</c>):
+/// <see cref="WalSync"/> fsyncs the WAL after it, outside the slot, while the next batch's statements run; and the
+/// next batch commits once that fsync is done, so it grows meanwhile. A writer that fails rolls back to its savepoint
+/// and leaves the others' work alone; a failed COMMIT or fsync fails every writer of the batch, none acknowledged.
 /// </summary>
-internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, TimeSpan busyTimeout) : IDisposable
+internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, TimeSpan busyTimeout, Func<string, Action> syncOf) : IDisposable
 {
     private const int MaxBatch = 64;
     private const string Savepoint = "scimhub_write";
@@ -22,6 +23,10 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
     private TaskCompletionSource? batchDone;
     private readonly List<(BatchedInsert Target, object Row)> batchRows = [];
     private int batchSize;
+    private WalSync? walSync;
+
+    /// <summary>Why writes can no longer be acknowledged (a failed fsync), if they cannot.</summary>
+    public Exception? Failure => walSync?.Failure;
 
     /// <summary>Enters the write slot and opens a savepoint in the current batch.</summary>
     public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
@@ -32,9 +37,21 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
             throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
         }
 
+        if (walSync?.Failure is { } failure)
+        {
+            // Nothing more is written once writes cannot be acknowledged.
+            gate.Release();
+            throw WalSync.NotDurable(failure);
+        }
+
         try
         {
-            connection ??= await open(cancellationToken);
+            if (connection is null)
+            {
+                connection = await open(cancellationToken);
+                // One per writer, for its database's WAL (a connection opened again after a failure has the same file).
+                walSync ??= new WalSync(syncOf(connection.DataSource + "-wal"));
+            }
             if (batch is null)
             {
                 batch = connection.BeginTransaction(deferred: false);
@@ -135,6 +152,9 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
                 {
                     CommitBatch();
                 }
+
+                // Its writers are acknowledged after the fsync; the process may end right after this.
+                walSync?.Settled.Wait(TimeSpan.FromSeconds(5));
             }
             catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
             {
@@ -152,6 +172,9 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         // Committing as soon as nobody was queued made batches of 10 at concurrency 32; this makes them 14 (bench/run,
         // 60,000 users: provision c32 2,826 -> 3,420 users/s), at the cost of one thread-pool turn of latency.
         await Task.Yield();
+        // Then the fsync of the batch before, if it is still running: this batch's writers could not be told sooner
+        // anyway, and writers arriving meanwhile join it.
+        await walSync!.Settled;
         try
         {
             await gate.WaitAsync();
@@ -186,7 +209,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         batch!.Commit();
         batch.Dispose();
         batch = null;
-        done.TrySetResult();
+        walSync!.After(done);
     }
 
     /// <summary>The batch's deferred rows, one flush per target, in the order their writers committed.</summary>
