@@ -26,12 +26,15 @@ public sealed class Database : IDisposable
     private volatile bool disposed;
 
     public Database(StorageOptions options)
-        : this(options, WalSync.OfFile)
+        : this(options, walSync: null, StopOnDiskFailure)
     {
     }
 
-    /// <summary>With the fsync of SQLite's WAL given (tests hold it back or fail it).</summary>
-    internal Database(StorageOptions options, Func<string, Action> walSync)
+    /// <summary>
+    /// With the fsync of SQLite's WAL given (tests hold it back or fail it), and what a failed fsync does (tests note
+    /// it instead of stopping the process).
+    /// </summary>
+    internal Database(StorageOptions options, Func<string, Action>? walSync, Action<Exception> diskFailed)
     {
         ArgumentNullException.ThrowIfNull(options);
         Provider = options.Provider;
@@ -80,19 +83,19 @@ public sealed class Database : IDisposable
         {
             connectionString = options.SqliteConnectionString();
             Dialect = SqlDialect.Sqlite;
-            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(forWrites: true, ct), busyTimeout, walSync);
+            Func<string, Action<Exception>, WalSync> walSyncOf = walSync is null
+                ? WalSync.OfFile
+                : (path, failed) => new WalSync(walSync(path), null, failed);
+            writer = new SqliteWriter(async ct => (SqliteConnection)await OpenAsync(forWrites: true, ct), busyTimeout, walSyncOf, diskFailed);
         }
     }
 
     public StorageProvider Provider { get; }
 
-    /// <summary>SQLite: why writes can no longer be acknowledged (an fsync of the WAL failed; restart the hub), if so.</summary>
-    public Exception? WriteFailure => writer?.Failure;
-
     public SqlDialect Dialect { get; }
 
     /// <summary>
-    /// SQLite: copy the WAL back from a background connection once a second (<see cref="SqliteCheckpointer"/>) instead
+    /// SQLite: copy the WAL back from a background connection every 100 ms (<see cref="SqliteCheckpointer"/>) instead
     /// of inside writers' commits. For the long-running server; short-lived users (the CLI) need not.
     /// </summary>
     public void StartBackgroundCheckpoints()
@@ -113,6 +116,15 @@ public sealed class Database : IDisposable
             reader.Discard();
         }
     }
+
+    /// <summary>
+    /// A failed fsync of SQLite's WAL stops the process at once, as PostgreSQL does: the kernel may have dropped pages
+    /// SQLite counts as committed, and a checkpoint (or the one SQLite runs when its last connection closes) would copy
+    /// whatever is on disk into the database file. At the next start SQLite's recovery keeps the WAL's commits whose
+    /// frames reached the disk intact; no write after the failure was acknowledged.
+    /// </summary>
+    private static void StopOnDiskFailure(Exception failure) =>
+        Environment.FailFast($"ScimHub: an fsync of the SQLite WAL failed ({failure.GetType().Name}: {failure.Message}); stopping before anything more is written. Check the disk, then start the hub again.", failure);
 
     /// <summary>A connection for reading; writes go through <see cref="BeginAsync"/>.</summary>
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(forWrites: false, cancellationToken);

@@ -12,7 +12,11 @@ namespace ScimHub.Provisioning.Storage;
 /// next batch commits once that fsync is done, so it grows meanwhile. A writer that fails rolls back to its savepoint
 /// and leaves the others' work alone; a failed COMMIT or fsync fails every writer of the batch, none acknowledged.
 /// </summary>
-internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, TimeSpan busyTimeout, Func<string, Action> syncOf) : IDisposable
+internal sealed class SqliteWriter(
+    Func<CancellationToken, Task<SqliteConnection>> open,
+    TimeSpan busyTimeout,
+    Func<string, Action<Exception>, WalSync> walSyncOf,
+    Action<Exception> diskFailed) : IDisposable
 {
     private const int MaxBatch = 64;
     private const string Savepoint = "scimhub_write";
@@ -24,9 +28,8 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
     private readonly List<(BatchedInsert Target, object Row)> batchRows = [];
     private int batchSize;
     private WalSync? walSync;
-
-    /// <summary>Why writes can no longer be acknowledged (a failed fsync), if they cannot.</summary>
-    public Exception? Failure => walSync?.Failure;
+    /// <summary>Set by a failed fsync: from then on nothing is written or acknowledged (see <see cref="WalSync"/>).</summary>
+    private volatile Exception? failure;
 
     /// <summary>Enters the write slot and opens a savepoint in the current batch.</summary>
     public async Task<WriteTransaction> BeginAsync(CancellationToken cancellationToken)
@@ -37,11 +40,11 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
             throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
         }
 
-        if (walSync?.Failure is { } failure)
+        if (failure is not null)
         {
             // Nothing more is written once writes cannot be acknowledged.
             gate.Release();
-            throw WalSync.NotDurable(failure);
+            throw WalSync.NotDurable();
         }
 
         try
@@ -49,8 +52,8 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
             if (connection is null)
             {
                 connection = await open(cancellationToken);
-                // One per writer, for its database's WAL (a connection opened again after a failure has the same file).
-                walSync ??= new WalSync(syncOf(connection.DataSource + "-wal"));
+                // The WAL file is opened with the connection, before its first write, and kept open (see WalSync).
+                walSync = walSyncOf(connection.DataSource + "-wal", DiskFailed);
             }
             if (batch is null)
             {
@@ -204,6 +207,13 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
 
     private void CommitBatch()
     {
+        if (failure is not null)
+        {
+            // The disk failed since this batch began: none of it is kept.
+            FailBatch(WalSync.NotDurable());
+            return;
+        }
+
         var done = batchDone!;
         FlushRows();
         batch!.Commit();
@@ -246,11 +256,19 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<SqliteConnection
         Abandon();
     }
 
+    private void DiskFailed(Exception exception)
+    {
+        failure ??= exception;
+        diskFailed(exception);
+    }
+
     /// <summary>Drops a batch and its connection without throwing; the next writer starts afresh.</summary>
     private void Abandon()
     {
         var (oldBatch, oldConnection) = (batch, connection);
         (batch, connection) = (null, null);
+        // Its WAL file is closed once the batches already committed are synced.
+        walSync?.Dispose();
         try
         {
             // A COMMIT that failed may have ended the transaction already: its rollback then throws.

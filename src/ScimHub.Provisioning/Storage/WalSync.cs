@@ -10,20 +10,20 @@ namespace ScimHub.Provisioning.Storage;
 /// one fsync covers every batch committed before it. Meanwhile the write slot runs the next batch's statements
 /// instead of waiting for the disk.
 /// <para>
-/// A failed fsync is final: the operating system may have dropped the pages it could not write, so a later fsync that
-/// succeeds proves nothing. Every write waiting and every later one fails (503), and <see cref="Failure"/> says why,
-/// until the hub is restarted (SQLite's recovery then reads what really reached the disk).
+/// The WAL file is opened once, with the writer's connection (before any of its writes), and kept open: Linux reports
+/// a failed write-back to every descriptor open when it happened, but a descriptor opened later may not hear of it.
+/// A failed fsync is final: the kernel may have dropped the pages it could not write, so a later fsync that succeeds
+/// proves nothing. The waiting writers fail, and <c>failed</c> is told (the hub stops, see <see cref="Database"/>).
 /// </para>
 /// </summary>
-internal sealed class WalSync(Action sync)
+internal sealed class WalSync(Action sync, IDisposable? file, Action<Exception> failed) : IDisposable
 {
     private readonly Lock gate = new();
     private List<TaskCompletionSource> waiting = [];
     private bool running;
+    private bool retired;
+    private Exception? failure;
     private Task latest = Task.CompletedTask;
-
-    /// <summary>Why writes can no longer be acknowledged, once an fsync has failed.</summary>
-    public Exception? Failure { get; private set; }
 
     /// <summary>
     /// Completes once every batch handed over so far is durable (or failed); never throws. The writer waits for it
@@ -40,25 +40,20 @@ internal sealed class WalSync(Action sync)
         }
     }
 
-    /// <summary>An fsync of the file at <paramref name="path"/>, opened for the purpose; nothing when there is no such file.</summary>
-    public static Action OfFile(string path) => () =>
+    /// <summary>Opens the WAL at <paramref name="path"/> now; without one (not in WAL mode), there is nothing to sync.</summary>
+    public static WalSync OfFile(string path, Action<Exception> failed)
     {
-        SafeFileHandle file;
+        SafeFileHandle? handle = null;
         try
         {
-            file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (FileNotFoundException)
         {
-            // No WAL: SQLite removes it only after copying it into the database file and syncing that.
-            return;
         }
 
-        using (file)
-        {
-            RandomAccess.FlushToDisk(file);
-        }
-    };
+        return new WalSync(handle is null ? () => { } : () => RandomAccess.FlushToDisk(handle), handle, failed);
+    }
 
     /// <summary>
     /// Called in the write slot right after a COMMIT: <paramref name="done"/> completes when the commit is durable, or
@@ -69,9 +64,9 @@ internal sealed class WalSync(Action sync)
         ArgumentNullException.ThrowIfNull(done);
         lock (gate)
         {
-            if (Failure is not null)
+            if (failure is not null)
             {
-                done.TrySetException(NotDurable(Failure));
+                done.TrySetException(NotDurable());
                 return;
             }
 
@@ -89,6 +84,24 @@ internal sealed class WalSync(Action sync)
         _ = Task.Run(SyncWaiting);
     }
 
+    /// <summary>The writer's connection is gone: the file is closed once the batches handed over are synced.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            retired = true;
+            if (running)
+            {
+                return;
+            }
+        }
+
+        file?.Dispose();
+    }
+
+    internal static ScimException NotDurable() =>
+        new(503, null, "The hub could not make its database durable on disk (an fsync failed; see its log); it acknowledges no write until it is restarted.");
+
     private void SyncWaiting()
     {
         while (true)
@@ -99,49 +112,54 @@ internal sealed class WalSync(Action sync)
                 if (waiting.Count == 0)
                 {
                     running = false;
+                    if (retired)
+                    {
+                        file?.Dispose();
+                    }
+
                     return;
                 }
 
                 (round, waiting) = (waiting, []);
             }
 
-            var failure = Sync();
+            var ok = Sync();
             foreach (var done in round)
             {
-                if (failure is null)
+                if (ok)
                 {
                     done.TrySetResult();
                 }
                 else
                 {
-                    done.TrySetException(NotDurable(failure));
+                    done.TrySetException(NotDurable());
                 }
             }
         }
     }
 
-    private Exception? Sync()
+    private bool Sync()
     {
-        if (Failure is not null)
+        if (failure is not null)
         {
-            return Failure;
+            return false;
         }
 
         try
         {
             sync();
-            return null;
+            return true;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception)
         {
+            // Whatever the fsync throws (EIO, ENOSPC, a closed handle): its writers must hear it, and the loop go on.
             lock (gate)
             {
-                Failure ??= exception;
-                return Failure;
+                failure = exception;
             }
+
+            failed(exception);
+            return false;
         }
     }
-
-    internal static ScimException NotDurable(Exception failure) =>
-        new(503, null, $"The hub could not make its database durable on disk ({failure.Message}); it acknowledges no write until it is restarted.");
 }

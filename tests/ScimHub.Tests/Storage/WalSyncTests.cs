@@ -1,25 +1,23 @@
 using Dapper;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 using ScimHub.Core.Errors;
 using ScimHub.Provisioning.Storage;
-using ScimHub.Server;
 
 namespace ScimHub.Tests.Storage;
 
 /// <summary>
 /// SQLite commits without waiting for the disk, and the WAL is fsynced outside the write slot: a write must still be
-/// acknowledged only after an fsync that started after its COMMIT, the next batch must run meanwhile and share the
-/// next fsync, and a failed fsync must stop the hub acknowledging (or making) writes.
+/// acknowledged only after an fsync that started after its COMMIT, the next writers must run meanwhile and share a
+/// later fsync, and a failed fsync must stop the hub (here: be reported) and fail every write from then on.
 /// </summary>
 [Trait("Storage", "SqliteOnly")]
 public sealed class WalSyncTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("scimhub-walsync-").FullName;
     private readonly List<string> syncedFiles = [];
-    private readonly ManualResetEventSlim diskAnswers = new(initialState: true);
+    private readonly List<Exception> diskFailures = [];
     private readonly SemaphoreSlim syncStarted = new(0);
+    private SemaphoreSlim? diskPermits;
     private Exception? diskError;
     private readonly Database database;
 
@@ -28,26 +26,30 @@ public sealed class WalSyncTests : IDisposable
         database = new Database(new StorageOptions { DataFolder = folder }, path => () =>
         {
             syncStarted.Release();
-            diskAnswers.Wait(TimeSpan.FromSeconds(30));
+            if (diskPermits is { } permits && !permits.Wait(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException("the test never let this fsync finish");
+            }
+
             if (diskError is not null)
             {
                 throw diskError;
             }
 
-            WalSync.OfFile(path)();
+            WalSync.OfFile(path, _ => { }).Dispose();
             lock (syncedFiles)
             {
                 syncedFiles.Add(path);
             }
-        });
+        }, diskFailures.Add);
     }
 
     public void Dispose()
     {
-        diskAnswers.Set();
+        diskPermits?.Release(100);
         database.Dispose();
         SqliteConnection.ClearAllPools();
-        diskAnswers.Dispose();
+        diskPermits?.Dispose();
         syncStarted.Dispose();
         Directory.Delete(folder, recursive: true);
     }
@@ -65,68 +67,95 @@ public sealed class WalSyncTests : IDisposable
         await Task.Delay(200, TestContext.Current.CancellationToken);
 
         Assert.False(write.IsCompleted);
-        diskAnswers.Set();
+        diskPermits!.Release();
         await write;
         Assert.Equal(2, syncedFiles.Count);
     }
 
     [Fact]
-    public async Task While_the_WAL_is_fsynced_the_next_writers_run_and_share_the_next_fsync()
+    public async Task While_the_WAL_is_fsynced_the_next_writers_run_and_are_acknowledged_after_the_next_fsync()
     {
         var ct = TestContext.Current.CancellationToken;
         await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)");
         syncedFiles.Clear();
 
         HoldTheDisk();
-        var first = WriteAsync("INSERT INTO t VALUES (1)");
+        var first = WriteAsync("INSERT INTO t VALUES (0)");
         await WaitForSyncAsync();
-        // The slot is free while the disk works: two more writers get it at once and join one batch.
-        var second = WriteAsync("INSERT INTO t VALUES (2)");
-        var third = WriteAsync("INSERT INTO t VALUES (3)");
+        // The slot is free while the disk works: 64 writers get it meanwhile, and the 64th fills the batch, which
+        // commits at once, behind the fsync in progress.
+        var next = Enumerable.Range(1, 64).Select(i => WriteAsync($"INSERT INTO t VALUES ({i})")).ToList();
         await Task.Delay(200, ct);
-        Assert.False(first.IsCompleted || second.IsCompleted || third.IsCompleted);
+        Assert.False(first.IsCompleted || next.Any(w => w.IsCompleted));
 
-        diskAnswers.Set();
-        await Task.WhenAll(first, second, third);
+        diskPermits!.Release();
+        await first;
+        await Task.Delay(200, ct);
+        Assert.False(next.Any(w => w.IsCompleted), "acknowledged by an fsync that started before their COMMIT");
 
+        diskPermits.Release();
+        await Task.WhenAll(next);
         Assert.Equal(2, syncedFiles.Count);
         await using var read = await database.OpenAsync(ct);
-        Assert.Equal([1L, 2L, 3L], await read.QueryAsync<long>("SELECT id FROM t ORDER BY id"));
+        Assert.Equal(65, await read.QuerySingleAsync<long>("SELECT COUNT(*) FROM t"));
     }
 
     [Fact]
-    public async Task A_failed_fsync_fails_its_writers_and_every_later_write_with_503_and_readiness_says_so()
+    public async Task A_failed_fsync_is_reported_fails_its_writers_with_503_and_no_write_is_made_after_it()
     {
         var ct = TestContext.Current.CancellationToken;
         await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)");
-        diskError = new IOException("Input/output error");
+        var failure = new IOException("Input/output error");
+        diskError = failure;
 
         var failed = await Assert.ThrowsAsync<ScimException>(() => WriteAsync("INSERT INTO t VALUES (1)"));
         Assert.Equal(503, failed.Status);
-        Assert.Contains("Input/output error", failed.Message, StringComparison.Ordinal);
+        Assert.Same(failure, Assert.Single(diskFailures));
 
         // A disk that answers again proves nothing (the pages that failed may be gone): no write is made any more.
         diskError = null;
         var later = await Assert.ThrowsAsync<ScimException>(() => WriteAsync("INSERT INTO t VALUES (2)"));
         Assert.Equal(503, later.Status);
-        await using (var read = await database.OpenAsync(ct))
-        {
-            Assert.Empty(await read.QueryAsync<long>("SELECT id FROM t WHERE id = 2"));
-        }
-
-        var readiness = await ReadinessProbe.CheckAsync(database, ct);
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, Assert.IsType<ContentHttpResult>(readiness).StatusCode);
+        await using var read = await database.OpenAsync(ct);
+        // Row 1 was committed before its fsync failed (committed rows are visible before they are durable); it was
+        // never acknowledged. Row 2 was never written.
+        Assert.Equal([1L], await read.QueryAsync<long>("SELECT id FROM t ORDER BY id"));
     }
 
     [Fact]
-    public void An_fsync_of_a_WAL_that_SQLite_has_removed_is_nothing_to_do()
+    public async Task A_batch_open_when_the_fsync_fails_is_rolled_back_not_committed()
     {
-        WalSync.OfFile(Path.Combine(folder, "gone.db-wal"))();
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+        HoldTheDisk();
+        diskError = new IOException("No space left on device");
+        var first = WriteAsync("INSERT INTO t VALUES (1)");
+        await WaitForSyncAsync();
+        // Joins the next batch, which waits for the failing fsync before it commits.
+        var second = WriteAsync("INSERT INTO t VALUES (2)");
+        await Task.Delay(100, ct);
+
+        diskPermits!.Release(2);
+        Assert.Equal(503, (await Assert.ThrowsAsync<ScimException>(() => first)).Status);
+        Assert.Equal(503, (await Assert.ThrowsAsync<ScimException>(() => second)).Status);
+
+        await using var read = await database.OpenAsync(ct);
+        Assert.Equal([1L], await read.QueryAsync<long>("SELECT id FROM t ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task A_database_that_is_not_in_WAL_mode_has_no_WAL_to_sync()
+    {
+        using var sync = WalSync.OfFile(Path.Combine(folder, "none.db-wal"), _ => throw new InvalidOperationException("not a failure"));
+        var done = new TaskCompletionSource();
+        sync.After(done);
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
     private void HoldTheDisk()
     {
-        diskAnswers.Reset();
+        diskPermits = new SemaphoreSlim(0);
         while (syncStarted.Wait(0))
         {
         }
