@@ -36,7 +36,6 @@ public sealed class WalSyncTests : IDisposable
                 throw diskError;
             }
 
-            WalSync.OfFile(path, _ => { }).Dispose();
             lock (syncedFiles)
             {
                 syncedFiles.Add(path);
@@ -62,11 +61,10 @@ public sealed class WalSyncTests : IDisposable
         Assert.True(File.Exists(syncedFiles[0]));
 
         HoldTheDisk();
-        var write = WriteAsync("INSERT INTO t VALUES (1)");
+        var write = await CommittingAsync("INSERT INTO t VALUES (1)");
         await WaitForSyncAsync();
-        await Task.Delay(200, TestContext.Current.CancellationToken);
 
-        Assert.False(write.IsCompleted);
+        await AssertNoneAcknowledgedAsync(write);
         diskPermits!.Release();
         await write;
         Assert.Equal(2, syncedFiles.Count);
@@ -80,18 +78,23 @@ public sealed class WalSyncTests : IDisposable
         syncedFiles.Clear();
 
         HoldTheDisk();
-        var first = WriteAsync("INSERT INTO t VALUES (0)");
+        var first = await CommittingAsync("INSERT INTO t VALUES (0)");
         await WaitForSyncAsync();
         // The slot is free while the disk works: 64 writers get it meanwhile, and the 64th fills the batch, which
         // commits at once, behind the fsync in progress.
-        var next = Enumerable.Range(1, 64).Select(i => WriteAsync($"INSERT INTO t VALUES ({i})")).ToList();
-        await Task.Delay(200, ct);
-        Assert.False(first.IsCompleted || next.Any(w => w.IsCompleted));
+        var next = new List<Task>();
+        for (var i = 1; i <= 64; i++)
+        {
+            next.Add(await CommittingAsync($"INSERT INTO t VALUES ({i})"));
+        }
+
+        await AssertNoneAcknowledgedAsync([first, .. next]);
 
         diskPermits!.Release();
         await first;
-        await Task.Delay(200, ct);
-        Assert.False(next.Any(w => w.IsCompleted), "acknowledged by an fsync that started before their COMMIT");
+        // The next fsync has begun, so the first one's writers have all been told: the 64 are not among them.
+        await WaitForSyncAsync();
+        await AssertNoneAcknowledgedAsync([.. next]);
 
         diskPermits.Release();
         await Task.WhenAll(next);
@@ -129,11 +132,10 @@ public sealed class WalSyncTests : IDisposable
         await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)");
         HoldTheDisk();
         diskError = new IOException("No space left on device");
-        var first = WriteAsync("INSERT INTO t VALUES (1)");
+        var first = await CommittingAsync("INSERT INTO t VALUES (1)");
         await WaitForSyncAsync();
-        // Joins the next batch, which waits for the failing fsync before it commits.
-        var second = WriteAsync("INSERT INTO t VALUES (2)");
-        await Task.Delay(100, ct);
+        // Opens the next batch, which waits for the failing fsync before it commits.
+        var second = await CommittingAsync("INSERT INTO t VALUES (2)");
 
         diskPermits!.Release(2);
         Assert.Equal(503, (await Assert.ThrowsAsync<ScimException>(() => first)).Status);
@@ -163,6 +165,29 @@ public sealed class WalSyncTests : IDisposable
 
     private async Task WaitForSyncAsync() =>
         Assert.True(await syncStarted.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "no fsync started");
+
+    /// <summary>
+    /// Runs a write up to its commit and returns once it has left the write slot (its batch committed, or waiting to
+    /// be), with the task that ends when the write is acknowledged.
+    /// </summary>
+    private async Task<Task> CommittingAsync(string sql)
+    {
+        var write = await database.BeginAsync(TestContext.Current.CancellationToken);
+        await write.Connection.ExecuteAsync(sql, transaction: write.Transaction);
+        return AcknowledgedAsync(write);
+
+        static async Task AcknowledgedAsync(WriteTransaction write)
+        {
+            await using (write)
+            {
+                await write.CommitAsync(TestContext.Current.CancellationToken);
+            }
+        }
+    }
+
+    /// <summary>None of the writes is acknowledged: a wrong acknowledgement would end the wait; none comes within 300 ms.</summary>
+    private static async Task AssertNoneAcknowledgedAsync(params Task[] writes) =>
+        await Assert.ThrowsAsync<TimeoutException>(() => Task.WhenAny(writes).WaitAsync(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken));
 
     private async Task WriteAsync(string sql)
     {
