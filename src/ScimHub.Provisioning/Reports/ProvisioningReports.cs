@@ -217,7 +217,7 @@ public sealed class ProvisioningReports(Database database)
     {
         args.Add("limit", limit + 1);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition($"{sql} LIMIT @limit", args, cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition($"{sql} LIMIT {database.Dialect.RowCount("@limit")}", args, cancellationToken: cancellationToken))).ToList();
         var events = rows.Take(limit).Select(r => r.ToEvent()).ToList();
         var next = rows.Count > limit ? new ReportCursor(rows[limit - 1].OccurredAt, rows[limit - 1].Id).ToString() : null;
         return new ReportPage(events, next);

@@ -75,12 +75,12 @@ internal static class ResourceRows
         if (after is not null)
         {
             parameters.Add("after", after.Value);
-            page = $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} AND r.seq > @after ORDER BY {order} LIMIT @limit";
+            page = $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} AND r.seq > @after ORDER BY {order} LIMIT {dialect.RowCount("@limit")}";
         }
         else
         {
             parameters.Add("offset", query.StartIndex - 1);
-            page = $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} ORDER BY {order} LIMIT @limit OFFSET @offset";
+            page = $"SELECT {Columns} FROM {tableName} r WHERE r.directory_id = @directoryId{where} ORDER BY {order} LIMIT {dialect.RowCount("@limit")} OFFSET {dialect.RowCount("@offset")}";
         }
 
         var rows = (await connection.QueryAsync<Row>(page, parameters)).AsList();

@@ -47,7 +47,7 @@ public sealed class ReportQueryPlanTests(HubFactory hub)
         args.Add("limit", 51);
 
         await using var connection = await hub.Service<Database>().OpenAsync(TestContext.Current.CancellationToken);
-        var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql} LIMIT @limit", args)).Select(r => r.Detail).ToList();
+        var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql} LIMIT {SqlDialect.Sqlite.RowCount("@limit")}", args)).Select(r => r.Detail).ToList();
 
         Assert.DoesNotContain(plan, d => d is "SCAN e" or "SCAN provisioning_events" or "SCAN provisioning_event_identifiers");
         if (has.Overlaps(["user", "app", "outcome", "correlation"]))

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using ScimHub.Provisioning.Storage;
+using SQLitePCL;
 
 namespace ScimHub.Tests.Storage;
 
@@ -127,6 +128,46 @@ public sealed class PreparedSqliteConnectionTests : IDisposable
         }
 
         Assert.Equal(2, await connection.QuerySingleAsync<long>("SELECT 2 + @zero", new { zero = 0 }));
+    }
+
+    [Fact]
+    public async Task A_paged_query_runs_its_kept_statement_without_sqlite_compiling_it_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3), (4)");
+        var paged = $"SELECT id FROM t ORDER BY id LIMIT {SqlDialect.Sqlite.RowCount("@limit")} OFFSET {SqlDialect.Sqlite.RowCount("@offset")}";
+        const string bare = "SELECT id FROM t ORDER BY id DESC LIMIT @limit OFFSET @offset";
+        await using var connection = await database.OpenAsync(ct);
+        // Lets Recompiled find the statements compiled from here on.
+        ((SqliteConnection)connection).Handle!.enable_sqlite3_next_stmt(true);
+
+        var pages = new List<long[]>();
+        foreach (var (limit, offset) in new[] { (2, 0), (2, 2), (1, 3) })
+        {
+            pages.Add((await connection.QueryAsync<long>(paged, new { limit, offset })).ToArray());
+            await connection.QueryAsync<long>(bare, new { limit, offset });
+        }
+
+        Assert.Equal([[1L, 2L], [3L, 4L], [4L]], pages);
+        // A bare LIMIT parameter makes SQLite compile its statement again at each run; the paged text does not.
+        Assert.Equal(0, Recompiled(connection, paged));
+        Assert.Equal(3, Recompiled(connection, bare));
+    }
+
+    /// <summary>How often SQLite compiled again the statement kept on the connection for this text.</summary>
+    private static int Recompiled(DbConnection connection, string sql)
+    {
+        const int repreparations = 5; // SQLITE_STMTSTATUS_REPREPARE
+        var handle = ((SqliteConnection)connection).Handle;
+        for (var statement = raw.sqlite3_next_stmt(handle, null); statement is not null; statement = raw.sqlite3_next_stmt(handle, statement))
+        {
+            if (raw.sqlite3_sql(statement).utf8_to_string() == sql)
+            {
+                return raw.sqlite3_stmt_status(statement, repreparations, 0);
+            }
+        }
+
+        throw new InvalidOperationException($"No statement is kept for '{sql}'.");
     }
 
     private async Task WriteAsync(string sql)
