@@ -199,6 +199,27 @@ public sealed class GroupsEndpointTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task After_a_member_patch_and_a_rename_the_group_is_found_by_its_new_name_and_externalId_only()
+    {
+        var scim = await hub.NewAppAsync();
+        var alice = await scim.CreateUserAsync(Bodies.Unique("alice"));
+        var name = Bodies.Unique("Before");
+        var group = await scim.CreateGroupAsync(name);
+        var externalId = (await scim.GetAsync($"/Groups/{group}")).Body!["externalId"]!.GetValue<string>();
+        var renamed = Bodies.Unique("After");
+
+        await scim.PatchAsync($"/Groups/{group}", Bodies.Patch($$"""{ "op": "Add", "path": "members", "value": [{ "value": "{{alice}}" }] }"""));
+        var byNameAfterMembers = await scim.GetAsync($"/Groups?filter={Uri.EscapeDataString($"displayName eq \"{name}\"")}");
+        await scim.PatchAsync($"/Groups/{group}", Bodies.Patch($$"""{ "op": "Replace", "path": "displayName", "value": "{{renamed}}" }, { "op": "Replace", "path": "externalId", "value": "{{renamed}}" }"""));
+
+        Assert.Equal(1, byNameAfterMembers.TotalResults);
+        Assert.Equal(0, (await scim.GetAsync($"/Groups?filter={Uri.EscapeDataString($"displayName eq \"{name}\"")}")).TotalResults);
+        Assert.Equal(0, (await scim.GetAsync($"/Groups?filter={Uri.EscapeDataString($"externalId eq \"{externalId}\"")}")).TotalResults);
+        Assert.Equal(1, (await scim.GetAsync($"/Groups?filter={Uri.EscapeDataString($"displayName eq \"{renamed}\"")}")).TotalResults);
+        Assert.Equal(1, (await scim.GetAsync($"/Groups?filter={Uri.EscapeDataString($"externalId eq \"{renamed}\"")}")).TotalResults);
+    }
+
+    [Fact]
     public async Task Put_replaces_the_members()
     {
         var scim = await hub.NewAppAsync();

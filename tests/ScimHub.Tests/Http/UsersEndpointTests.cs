@@ -326,6 +326,49 @@ public sealed class UsersEndpointTests(HubFactory hub)
         Assert.Equal("W/\"1\"", response.Headers.ETag!.ToString());
     }
 
+    [Theory]
+    [InlineData("title")]
+    [InlineData("userName")]
+    [InlineData("externalId")]
+    [InlineData("displayName")]
+    [InlineData("userName externalId displayName")]
+    public async Task Patch_keeps_every_filter_index_true_whichever_attributes_it_changes(string changed)
+    {
+        var scim = await hub.NewAppAsync();
+        var before = Bodies.Unique("indexed");
+        var id = await scim.CreateUserAsync(before);
+        var old = (await scim.GetAsync($"/Users/{id}")).Body!;
+        var after = Bodies.Unique("renamed");
+        var operations = changed.Split(' ').Select(name => $$"""{ "op": "Replace", "path": "{{name}}", "value": "{{after}}" }""");
+
+        var patched = await scim.PatchAsync($"/Users/{id}", Bodies.Patch(string.Join(", ", operations)));
+
+        Assert.Equal(HttpStatusCode.OK, patched.Status);
+        foreach (var name in new[] { "userName", "externalId", "displayName" })
+        {
+            var (now, then) = changed.Contains(name, StringComparison.Ordinal) ? (after, old[name]!.GetValue<string>()) : (old[name]!.GetValue<string>(), after);
+            Assert.Equal(1, (await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"{name} eq \"{now}\"")}")).TotalResults);
+            Assert.Equal(0, (await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"{name} eq \"{then}\"")}")).TotalResults);
+        }
+    }
+
+    [Fact]
+    public async Task Patch_to_another_user_s_userName_in_other_case_is_a_conflict_and_a_case_only_rename_is_kept()
+    {
+        var scim = await hub.NewAppAsync();
+        var taken = Bodies.Unique("taken");
+        await scim.CreateUserAsync(taken);
+        var renamed = Bodies.Unique("mover");
+        var id = await scim.CreateUserAsync(renamed);
+
+        var conflict = await scim.PatchAsync($"/Users/{id}", Bodies.Patch($$"""{ "op": "Replace", "path": "userName", "value": "{{taken.ToUpperInvariant()}}" }"""));
+        var caseOnly = await scim.PatchAsync($"/Users/{id}", Bodies.Patch($$"""{ "op": "Replace", "path": "userName", "value": "{{renamed.ToUpperInvariant()}}" }"""));
+
+        conflict.AssertError(HttpStatusCode.Conflict, "uniqueness");
+        Assert.Equal(HttpStatusCode.OK, caseOnly.Status);
+        Assert.Equal(renamed.ToUpperInvariant(), (await scim.GetAsync($"/Users/{id}")).Body!["userName"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Post_search_takes_the_query_in_the_body()
     {
