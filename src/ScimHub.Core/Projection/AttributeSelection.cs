@@ -22,6 +22,9 @@ public sealed class AttributeSelection
 
     public IReadOnlyList<ResolvedPath> Excluded { get; }
 
+    /// <summary>True when the request named no attributes: the default set is returned.</summary>
+    public bool IsDefault => Included.Count == 0 && Excluded.Count == 0;
+
     /// <summary>Parses the comma-separated lists; both at once is a 400 invalidSyntax.</summary>
     public static AttributeSelection Parse(string? attributes, string? excludedAttributes, ResourceType type)
     {

@@ -14,6 +14,9 @@ internal static class ResourceRows
     {
         public StoredResource ToStored() =>
             new(Id, (JsonObject)JsonNode.Parse(Resource)!, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version);
+
+        public StoredJson ToJson(IReadOnlyList<KeyValuePair<string, JsonNode?>> derived) =>
+            new(Id, Resource, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version, derived);
     }
 
     /// <summary>Reads one row; inside a write transaction the row is locked until it ends (PostgreSQL: FOR UPDATE).</summary>

@@ -72,18 +72,20 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     /// <summary>A page of users; <paramref name="type"/> is the directory's User type (its custom attributes can be filtered on).</summary>
     public async Task<ResourcePage> ListAsync(string directoryId, ResourceType type, ListQuery query, bool includeGroups, CancellationToken cancellationToken)
     {
+        var page = await ListJsonAsync(directoryId, type, query, includeGroups, cancellationToken);
+        return new ResourcePage(page.TotalResults, page.StartIndex, page.Resources.Select(u => u.Parse()).ToList());
+    }
+
+    /// <summary><see cref="ListAsync"/>, the attributes left as stored JSON text (and the groups after them).</summary>
+    public async Task<StoredJsonPage> ListJsonAsync(string directoryId, ResourceType type, ListQuery query, bool includeGroups, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(cancellationToken);
         var table = ReferenceEquals(type, CoreSchemas.UserType) ? ResourceTable.Users : ResourceTable.Users with { Type = type };
         var (total, rows) = await ResourceRows.ListAsync(connection, database.Dialect, table, Table, directoryId, query, lists);
-        var users = rows.Select(r => r.ToStored()).ToList();
-        if (includeGroups && users.Count > 0)
-        {
-            var groups = await GroupsOfAsync(connection, directoryId, users.Select(u => u.Id).ToList());
-            users = users.Select(u => u with { Attributes = WithGroups(u.Attributes, groups[u.Id]) }).ToList();
-        }
-
-        return new ResourcePage(total, query.StartIndex, users);
+        var groups = includeGroups && rows.Count > 0 ? await GroupsOfAsync(connection, directoryId, rows.Select(r => r.Id).ToList()) : null;
+        var users = rows.Select(r => r.ToJson(groups is null ? [] : GroupsAttribute(groups[r.Id]))).ToList();
+        return new StoredJsonPage(total, query.StartIndex, users);
     }
 
     public async Task<StoredResource> ReplaceAsync(EventContext context, string id, JsonObject body, string? ifMatch, CancellationToken cancellationToken)
@@ -370,14 +372,21 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     /// <summary>Adds the read-only, derived <c>groups</c> attribute (RFC 7643 §4.1.2).</summary>
     private static JsonObject WithGroups(JsonObject attributes, IEnumerable<GroupRef> groups)
     {
-        var list = groups.Select(g => (JsonNode)new JsonObject { ["value"] = g.Id, ["display"] = g.Display, ["type"] = "direct" }).ToArray();
-        if (list.Length == 0)
+        var derived = GroupsAttribute(groups);
+        if (derived.Length == 0)
         {
             return attributes;
         }
 
         var copy = (JsonObject)attributes.DeepClone();
-        copy["groups"] = new JsonArray(list);
+        copy["groups"] = derived[0].Value;
         return copy;
+    }
+
+    /// <summary>The <c>groups</c> attribute, or nothing for a user in no group.</summary>
+    private static KeyValuePair<string, JsonNode?>[] GroupsAttribute(IEnumerable<GroupRef> groups)
+    {
+        var list = groups.Select(g => (JsonNode)new JsonObject { ["value"] = g.Id, ["display"] = g.Display, ["type"] = "direct" }).ToArray();
+        return list.Length == 0 ? [] : [new("groups", new JsonArray(list))];
     }
 }

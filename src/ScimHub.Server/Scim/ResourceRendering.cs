@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimHub.Core;
 using ScimHub.Core.Projection;
@@ -22,15 +25,17 @@ internal static class ResourceRendering
             yield return attribute;
         }
 
-        yield return new("meta", new JsonObject
-        {
-            ["resourceType"] = type.Name,
-            ["created"] = Format(resource.Created),
-            ["lastModified"] = Format(resource.LastModified),
-            ["location"] = Location(baseUrl, type, resource.Id),
-            ["version"] = resource.ETag,
-        });
+        yield return new("meta", Meta(type, baseUrl, resource.Id, resource.Created, resource.LastModified, resource.ETag));
     }
+
+    private static JsonObject Meta(ResourceType type, string baseUrl, string id, DateTimeOffset created, DateTimeOffset lastModified, string etag) => new()
+    {
+        ["resourceType"] = type.Name,
+        ["created"] = Format(created),
+        ["lastModified"] = Format(lastModified),
+        ["location"] = Location(baseUrl, type, id),
+        ["version"] = etag,
+    };
 
     public static string Location(string baseUrl, ResourceType type, string id) => $"{baseUrl}{type.Endpoint}/{Uri.EscapeDataString(id)}";
 
@@ -45,6 +50,51 @@ internal static class ResourceRendering
             ["itemsPerPage"] = list.Count,
             ["Resources"] = list,
         };
+    }
+
+    /// <summary>
+    /// The same ListResponse as <see cref="ListResponse"/> of the rendered resources, written as it is read: with the
+    /// default attributes, each resource goes from its stored JSON to the response without being parsed.
+    /// </summary>
+    public static void WriteListResponse(Utf8JsonWriter writer, StoredJsonPage page, ResourceType type, string baseUrl, AttributeSelection selection)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("schemas");
+        writer.WriteStringValue(ScimConstants.ListResponse);
+        writer.WriteEndArray();
+        writer.WriteNumber("totalResults", page.TotalResults);
+        writer.WriteNumber("startIndex", page.StartIndex);
+        writer.WriteNumber("itemsPerPage", page.Resources.Count);
+        writer.WriteStartArray("Resources");
+        foreach (var resource in page.Resources)
+        {
+            if (selection.IsDefault)
+            {
+                WriteDefault(writer, resource, type, baseUrl);
+            }
+            else
+            {
+                Render(resource.Parse(), type, baseUrl, selection).WriteTo(writer, ScimJsonOptions.Output);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteDefault(Utf8JsonWriter writer, StoredJson resource, ResourceType type, string baseUrl)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(resource.Attributes.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(resource.Attributes, buffer);
+            var meta = Meta(type, baseUrl, resource.Id, resource.Created, resource.LastModified, resource.ETag);
+            DefaultProjectionWriter.Write(writer, type, [new("id", resource.Id)], buffer.AsSpan(0, length), [.. resource.Derived, new("meta", meta)]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

@@ -86,9 +86,12 @@ internal static class ScimJson
     }
 
     public static IResult Write(int status, JsonNode body, string? etag = null, string? location = null) =>
-        new ScimJsonResult(status, body, etag, location);
+        new ScimJsonResult(status, writer => body.WriteTo(writer, ScimJsonOptions.Output), etag, location);
 
-    private sealed class ScimJsonResult(int status, JsonNode body, string? etag, string? location) : IResult
+    /// <summary>A response whose body <paramref name="write"/> writes (without building it as a DOM first).</summary>
+    public static IResult Write(int status, Action<Utf8JsonWriter> write) => new ScimJsonResult(status, write, null, null);
+
+    private sealed class ScimJsonResult(int status, Action<Utf8JsonWriter> write, string? etag, string? location) : IResult
     {
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = ScimJsonOptions.Output.Encoder };
 
@@ -112,7 +115,7 @@ internal static class ScimJson
             var buffer = new ArrayBufferWriter<byte>();
             await using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
-                body.WriteTo(writer, ScimJsonOptions.Output);
+                write(writer);
             }
 
             response.ContentLength = buffer.WrittenCount;

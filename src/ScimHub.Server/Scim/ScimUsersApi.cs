@@ -24,8 +24,8 @@ internal static class ScimUsersApi
     {
         var scim = ScimRequest.From(context);
         var selection = ScimRequest.Selection(context.Request, scim.UserType);
-        var page = await users.ListAsync(scim.App.DirectoryId, scim.UserType, scim.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
-        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, scim.UserType, scim.BaseUrl, selection))));
+        var page = await users.ListJsonAsync(scim.App.DirectoryId, scim.UserType, scim.ListParameters(context.Request), selection.Wants("groups"), cancellationToken);
+        return ScimJson.Write(200, writer => ResourceRendering.WriteListResponse(writer, page, scim.UserType, scim.BaseUrl, selection));
     }
 
     private static async Task<IResult> SearchAsync(HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
@@ -33,8 +33,8 @@ internal static class ScimUsersApi
         var scim = ScimRequest.From(context);
         var (query, attributes, excluded) = scim.SearchQuery(await ScimJson.ReadObjectAsync(context.Request, cancellationToken));
         var selection = Core.Projection.AttributeSelection.Parse(attributes, excluded, scim.UserType);
-        var page = await users.ListAsync(scim.App.DirectoryId, scim.UserType, query, selection.Wants("groups"), cancellationToken);
-        return ScimJson.Write(200, ResourceRendering.ListResponse(page, page.Resources.Select(u => ResourceRendering.Render(u, scim.UserType, scim.BaseUrl, selection))));
+        var page = await users.ListJsonAsync(scim.App.DirectoryId, scim.UserType, query, selection.Wants("groups"), cancellationToken);
+        return ScimJson.Write(200, writer => ResourceRendering.WriteListResponse(writer, page, scim.UserType, scim.BaseUrl, selection));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, DirectoryUsers users, CancellationToken cancellationToken)
