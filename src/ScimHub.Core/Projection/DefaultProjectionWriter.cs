@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimHub.Core.Schemas;
@@ -13,9 +15,13 @@ namespace ScimHub.Core.Projection;
 /// </summary>
 public static class DefaultProjectionWriter
 {
+    /// <summary>What the default set does with each member name, worked out once per resource type.</summary>
+    private static readonly ConditionalWeakTable<ResourceType, Plan> Plans = [];
+
     /// <summary>
     /// Writes one resource object. <paramref name="before"/> (id) and <paramref name="after"/> (derived attributes
-    /// such as groups, and meta) are the server's attributes around the stored ones; they must not repeat a stored name.
+    /// such as groups, and meta) are the server's attributes around the stored ones, core or common attributes that
+    /// a stored name does not repeat.
     /// </summary>
     public static void Write(
         Utf8JsonWriter writer,
@@ -26,55 +32,55 @@ public static class DefaultProjectionWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(type);
-        var head = ResourceProjection.Project(before, type, AttributeSelection.Default);
-        var tail = ResourceProjection.Project(after, type, AttributeSelection.Default);
-
+        var plan = Plans.GetValue(type, t => new Plan(t));
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
         writer.WriteStringValue(type.Schema.Id);
-        foreach (var schema in ExtensionSchemas(head).Concat(StoredExtensions(stored, type)).Concat(ExtensionSchemas(tail)))
+        foreach (var schema in StoredExtensions(stored, plan))
         {
             writer.WriteStringValue(schema);
         }
 
         writer.WriteEndArray();
-        WriteMembers(writer, head);
-        WriteStored(writer, type, stored);
-        WriteMembers(writer, tail);
+        WriteServerMembers(writer, before, plan);
+        WriteStored(writer, stored, plan);
+        WriteServerMembers(writer, after, plan);
         writer.WriteEndObject();
     }
 
-    /// <summary>The extensions of a projected object (its schemas after the core one).</summary>
-    private static IEnumerable<string> ExtensionSchemas(JsonObject projected) =>
-        projected["schemas"]!.AsArray().Skip(1).Select(s => s!.GetValue<string>());
-
-    private static void WriteMembers(Utf8JsonWriter writer, JsonObject projected)
+    private static void WriteServerMembers(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, JsonNode?>> members, Plan plan)
     {
-        foreach (var (key, value) in projected)
+        foreach (var (key, value) in members)
         {
-            if (key != "schemas")
+            var member = plan.Of(key);
+            if (member.Extension is not null)
+            {
+                throw new ArgumentException($"'{key}' is an extension; the server's attributes are core or common ones.", nameof(members));
+            }
+
+            if (value is not null && member.Kept)
             {
                 writer.WritePropertyName(key);
-                value!.WriteTo(writer, ScimJsonOptions.Output);
+                value.WriteTo(writer, ScimJsonOptions.Output);
             }
         }
     }
 
     /// <summary>The stored extensions that keep at least one attribute, in stored order.</summary>
-    private static List<string> StoredExtensions(ReadOnlySpan<byte> stored, ResourceType type)
+    private static List<string> StoredExtensions(ReadOnlySpan<byte> stored, Plan plan)
     {
         var schemas = new List<string>();
         var reader = new Utf8JsonReader(stored);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var member = plan.Of(reader.GetString()!);
             reader.Read();
-            if (ExtensionOf(type, key) is { } extension && reader.TokenType == JsonTokenType.StartObject)
+            if (member.Extension is { } extension && reader.TokenType == JsonTokenType.StartObject)
             {
                 if (KeepsAny(ref reader, extension))
                 {
-                    schemas.Add(extension.Id);
+                    schemas.Add(extension.Schema.Id);
                 }
             }
             else
@@ -86,47 +92,33 @@ public static class DefaultProjectionWriter
         return schemas;
     }
 
-    private static void WriteStored(Utf8JsonWriter writer, ResourceType type, ReadOnlySpan<byte> stored)
+    private static void WriteStored(Utf8JsonWriter writer, ReadOnlySpan<byte> stored, Plan plan)
     {
         var reader = new Utf8JsonReader(stored);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
+            var member = plan.Of(key);
             reader.Read();
-            if (key == "schemas" || reader.TokenType == JsonTokenType.Null)
+            if (reader.TokenType == JsonTokenType.Null || !(member.Kept || member.Extension is not null))
             {
                 reader.Skip();
                 continue;
             }
 
-            if (ExtensionOf(type, key) is { } extension)
-            {
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                var copy = reader;
-                if (KeepsAny(ref copy, extension))
-                {
-                    writer.WritePropertyName(key);
-                    WriteExtension(writer, ref reader, extension, stored);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-
-                continue;
-            }
-
-            var definition = CommonAttributes.Find(key) ?? type.Schema.Find(key);
-            if (definition is not null && Kept(definition))
+            if (member.Extension is not { } extension)
             {
                 writer.WritePropertyName(key);
                 CopyValue(writer, ref reader, stored);
+                continue;
+            }
+
+            var copy = reader;
+            if (reader.TokenType == JsonTokenType.StartObject && KeepsAny(ref copy, extension))
+            {
+                writer.WritePropertyName(key);
+                WriteExtension(writer, ref reader, extension, stored);
             }
             else
             {
@@ -136,14 +128,14 @@ public static class DefaultProjectionWriter
     }
 
     /// <summary>The members of an extension object that the default set keeps; the reader is on its StartObject.</summary>
-    private static void WriteExtension(Utf8JsonWriter writer, ref Utf8JsonReader reader, SchemaDefinition extension, ReadOnlySpan<byte> stored)
+    private static void WriteExtension(Utf8JsonWriter writer, ref Utf8JsonReader reader, Extension extension, ReadOnlySpan<byte> stored)
     {
         writer.WriteStartObject();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
             reader.Read();
-            if (ExtensionAttribute(extension, key) is { } definition && reader.TokenType != JsonTokenType.Null && Kept(definition))
+            if (reader.TokenType != JsonTokenType.Null && extension.Keeps(key))
             {
                 writer.WritePropertyName(key);
                 CopyValue(writer, ref reader, stored);
@@ -158,14 +150,14 @@ public static class DefaultProjectionWriter
     }
 
     /// <summary>True when an extension object keeps a member; reads to its EndObject.</summary>
-    private static bool KeepsAny(ref Utf8JsonReader reader, SchemaDefinition extension)
+    private static bool KeepsAny(ref Utf8JsonReader reader, Extension extension)
     {
         var any = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var keeps = !any && extension.Keeps(reader.GetString()!);
             reader.Read();
-            any |= reader.TokenType != JsonTokenType.Null && ExtensionAttribute(extension, key) is { } definition && Kept(definition);
+            any |= keeps && reader.TokenType != JsonTokenType.Null;
             reader.Skip();
         }
 
@@ -180,13 +172,63 @@ public static class DefaultProjectionWriter
         writer.WriteRawValue(stored[start..(int)reader.BytesConsumed], skipInputValidation: true);
     }
 
-    private static SchemaDefinition? ExtensionOf(ResourceType type, string key) =>
-        type.FindSchema(key) is { } schema && !ReferenceEquals(schema, type.Schema) ? schema : null;
-
-    /// <summary>An extension's attribute by its exact name, as <see cref="ResourceProjection"/> looks it up.</summary>
-    private static AttributeDefinition? ExtensionAttribute(SchemaDefinition extension, string key) =>
-        extension.Attributes.FirstOrDefault(a => a.Name == key);
-
     /// <summary>The default set: everything but returned "never" and "request".</summary>
     private static bool Kept(AttributeDefinition definition) => definition.Returned is not (Returned.Never or Returned.Request);
+
+    /// <summary>A top-level member: kept or not, or an extension whose members are decided one by one.</summary>
+    private sealed record Member(bool Kept, Extension? Extension);
+
+    /// <summary>An extension schema; its members are found by exact name, as <see cref="ResourceProjection"/> finds them.</summary>
+    private sealed class Extension(SchemaDefinition schema)
+    {
+        private readonly Dictionary<string, bool> kept = schema.Attributes.DistinctBy(a => a.Name, StringComparer.Ordinal).ToDictionary(a => a.Name, Kept, StringComparer.Ordinal);
+
+        public SchemaDefinition Schema => schema;
+
+        public bool Keeps(string name) => kept.GetValueOrDefault(name);
+    }
+
+    /// <summary>
+    /// The decisions of <see cref="ResourceProjection.Project"/> for one type, by member name (as the projection
+    /// finds them: schemas and attributes whatever their case). Names outside the type are remembered too, up to a bound.
+    /// </summary>
+    private sealed class Plan(ResourceType type)
+    {
+        private const int MaxNames = 1024;
+        private static readonly Member Dropped = new(false, null);
+        private readonly ConcurrentDictionary<string, Member> members = new(StringComparer.Ordinal);
+        private readonly Dictionary<SchemaDefinition, Extension> extensions =
+            type.Extensions.Select(e => e.Schema).Where(s => !ReferenceEquals(s, type.Schema)).Distinct().ToDictionary(s => s, s => new Extension(s));
+
+        public Member Of(string name)
+        {
+            if (members.TryGetValue(name, out var member))
+            {
+                return member;
+            }
+
+            member = Resolve(name);
+            if (members.Count < MaxNames)
+            {
+                members.TryAdd(name, member);
+            }
+
+            return member;
+        }
+
+        private Member Resolve(string name)
+        {
+            if (name == "schemas")
+            {
+                return Dropped;
+            }
+
+            if (type.FindSchema(name) is { } schema && !ReferenceEquals(schema, type.Schema))
+            {
+                return new Member(false, extensions.TryGetValue(schema, out var extension) ? extension : new Extension(schema));
+            }
+
+            return (CommonAttributes.Find(name) ?? type.Schema.Find(name)) is { } definition ? new Member(Kept(definition), null) : Dropped;
+        }
+    }
 }

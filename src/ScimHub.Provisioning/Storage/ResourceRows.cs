@@ -16,7 +16,7 @@ internal static class ResourceRows
             new(Id, (JsonObject)JsonNode.Parse(Resource)!, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version);
 
         public StoredJson ToJson(IReadOnlyList<KeyValuePair<string, JsonNode?>> derived) =>
-            new(Id, Resource, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version, derived);
+            new(Id, Resource, Created, LastModified, Version, derived);
     }
 
     /// <summary>Reads one row; inside a write transaction the row is locked until it ends (PostgreSQL: FOR UPDATE).</summary>

@@ -16,9 +16,10 @@ public sealed record ResourcePage(int TotalResults, int StartIndex, IReadOnlyLis
 
 /// <summary>
 /// A user or group with its attributes still the stored JSON text, followed by the attributes the server derives (a
-/// user's groups): a response with the default attributes is written from it without parsing them.
+/// user's groups), and its times as stored (<see cref="Timestamps"/>): a response with the default attributes is
+/// written from it without parsing them.
 /// </summary>
-public sealed record StoredJson(string Id, string Attributes, DateTimeOffset Created, DateTimeOffset LastModified, long Version, IReadOnlyList<KeyValuePair<string, JsonNode?>> Derived)
+public sealed record StoredJson(string Id, string Attributes, string Created, string LastModified, long Version, IReadOnlyList<KeyValuePair<string, JsonNode?>> Derived)
 {
     public string ETag => StoredResource.WeakETag(Version);
 
@@ -31,7 +32,7 @@ public sealed record StoredJson(string Id, string Attributes, DateTimeOffset Cre
             attributes[key] = value?.DeepClone();
         }
 
-        return new StoredResource(Id, attributes, Created, LastModified, Version);
+        return new StoredResource(Id, attributes, Timestamps.Parse(Created), Timestamps.Parse(LastModified), Version);
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -25,14 +24,15 @@ internal static class ResourceRendering
             yield return attribute;
         }
 
-        yield return new("meta", Meta(type, baseUrl, resource.Id, resource.Created, resource.LastModified, resource.ETag));
+        yield return new("meta", Meta(type, baseUrl, resource.Id, Timestamps.Format(resource.Created), Timestamps.Format(resource.LastModified), resource.ETag));
     }
 
-    private static JsonObject Meta(ResourceType type, string baseUrl, string id, DateTimeOffset created, DateTimeOffset lastModified, string etag) => new()
+    /// <summary>The meta attribute; times in the stored form (<see cref="Timestamps"/>), which is RFC 3339 UTC.</summary>
+    private static JsonObject Meta(ResourceType type, string baseUrl, string id, string created, string lastModified, string etag) => new()
     {
         ["resourceType"] = type.Name,
-        ["created"] = Format(created),
-        ["lastModified"] = Format(lastModified),
+        ["created"] = created,
+        ["lastModified"] = lastModified,
         ["location"] = Location(baseUrl, type, id),
         ["version"] = etag,
     };
@@ -96,6 +96,4 @@ internal static class ResourceRendering
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -370,6 +370,27 @@ public sealed class UsersEndpointTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task A_userName_look_up_returns_the_user_exactly_as_a_GET_does()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("lookup");
+        var id = await scim.CreateUserAsync(userName, $$"""
+            "title": "Zoë \"Q\" <&>", "nickName": null,
+            "{{Bodies.EnterpriseSchema}}": { "department": "Tour Operations", "manager": { "value": "26118915" } },
+            "addresses": [{ "type": "work", "locality": "Redmond", "primary": true }]
+            """);
+        await scim.PostAsync("/Groups", Bodies.Group(Bodies.Unique("Team"), Bodies.Member(id)));
+
+        var read = await scim.GetAsync($"/Users/{id}");
+        var found = await scim.GetAsync($"/Users?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}");
+        var searched = await scim.PostAsync("/Users/.search", $$"""{ "filter": "userName eq \"{{userName}}\"" }""");
+
+        Assert.NotNull(read.Body!["groups"]);
+        Assert.True(JsonNode.DeepEquals(read.Body, Assert.Single(found.Items)), $"GET {read.Body}\nlist {found.Items[0]}");
+        Assert.True(JsonNode.DeepEquals(read.Body, Assert.Single(searched.Items)));
+    }
+
+    [Fact]
     public async Task Post_search_takes_the_query_in_the_body()
     {
         var scim = await hub.NewAppAsync();

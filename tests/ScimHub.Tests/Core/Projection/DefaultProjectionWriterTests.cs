@@ -102,4 +102,12 @@ public sealed class DefaultProjectionWriterTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "badge": 1 }"""), written[Profile]));
         Assert.Equal(["urn:ietf:params:scim:schemas:core:2.0:User", Profile], written["schemas"]!.AsArray().Select(s => s!.GetValue<string>()));
     }
+
+    [Fact]
+    public void A_server_attribute_named_like_an_extension_is_refused()
+    {
+        using var writer = new Utf8JsonWriter(new ArrayBufferWriter<byte>());
+
+        Assert.Throws<ArgumentException>(() => DefaultProjectionWriter.Write(writer, Type, [new(Enterprise, new JsonObject())], "{}"u8, []));
+    }
 }
