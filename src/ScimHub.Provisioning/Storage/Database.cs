@@ -163,10 +163,13 @@ public sealed class Database : IDisposable
                 // checkpointer, not inside its commits. In WAL mode (the migrations set it; set again here, a no-op
                 // then) its COMMIT does not wait for the disk (synchronous=NORMAL): WalSync fsyncs the WAL outside the
                 // write slot before any writer is acknowledged. Any other journal mode fsyncs in the COMMIT itself.
+                // temp_store=MEMORY keeps the savepoint journal (each writer's savepoint, see SqliteWriter) in memory:
+                // by default it spills to a temporary file past 64 KiB, and its writes were 8 % of the CPU time of
+                // provisioning. It holds the pages one writer changes, so it stays small.
                 using var pragmas = connection.CreateCommand();
                 pragmas.CommandText = "PRAGMA journal_mode = WAL;";
                 var wal = await pragmas.ExecuteScalarAsync(cancellationToken) is "wal";
-                pragmas.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = {(wal ? "NORMAL" : "FULL")}; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};";
+                pragmas.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = {(wal ? "NORMAL" : "FULL")}; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages}; PRAGMA temp_store = MEMORY;";
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -154,6 +154,31 @@ public sealed class PreparedSqliteConnectionTests : IDisposable
         Assert.Equal(3, Recompiled(connection, bare));
     }
 
+    [Fact]
+    public async Task The_writer_keeps_its_savepoint_journal_in_memory_and_a_failed_writer_still_rolls_back_alone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+        // A writer's savepoint journal holds the pages it changes: this one changes far more than the 64 KiB after
+        // which SQLite would otherwise move the journal to a temporary file.
+        var big = new string('x', 3000);
+        await using (var write = await database.BeginAsync(ct))
+        {
+            Assert.Equal(2L, await write.Connection.QuerySingleAsync<long>("PRAGMA temp_store", transaction: write.Transaction));
+            await write.Connection.ExecuteAsync("INSERT INTO t (v) VALUES (@big)", Enumerable.Range(0, 200).Select(_ => new { big }), write.Transaction);
+            await write.CommitAsync(ct);
+        }
+
+        await using (var failing = await database.BeginAsync(ct))
+        {
+            // Disposed without a commit: rolled back to its savepoint, from the journal.
+            await failing.Connection.ExecuteAsync("UPDATE t SET v = 'changed'", transaction: failing.Transaction);
+        }
+
+        await using var read = await database.OpenAsync(ct);
+        Assert.Equal(200L, await read.QuerySingleAsync<long>("SELECT COUNT(*) FROM t WHERE v = @big", new { big }));
+    }
+
     /// <summary>How often SQLite compiled again the statement kept on the connection for this text.</summary>
     private static int Recompiled(DbConnection connection, string sql)
     {
