@@ -131,7 +131,7 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
                 // Members count as an update of the group; a request that changes nothing needs no feature.
                 AppFeatures.Require(context.App.Features.UpdateGroups, "updateGroups", context.App.AppName, "update groups");
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
-                await WriteUniqueAsync(() => connection.ExecuteAsync(UpdateOf(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
+                await WriteUniqueAsync(() => connection.ExecuteAsync(Update.For(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
                 if (attributesChanged)
                 {
                     var renamed = !JsonNode.DeepEquals(attributes["displayName"], current.Attributes["displayName"]);
@@ -164,33 +164,10 @@ public sealed class DirectoryGroups(Database database, ListCache lists, EventRec
         return (await WithMembersAsync(read, directoryId, [result]))[0];
     }
 
-    /// <summary>The UPDATE of each combination of changed indexed attributes (displayName, externalId).</summary>
-    private static readonly string[] Updates = [.. Enumerable.Range(0, 4).Select(changed =>
-    {
-        var set = new List<string>();
-        if ((changed & 1) != 0)
-        {
-            set.Add("display_name = @DisplayName, display_name_key = @DisplayNameKey");
-        }
-
-        if ((changed & 2) != 0)
-        {
-            set.Add("external_id = @ExternalId");
-        }
-
-        set.Add("resource = @Resource, last_modified = @LastModified, version = @Version");
-        return $"UPDATE groups SET {string.Join(", ", set)} WHERE directory_id = @directoryId AND id = @Id";
-    })];
-
-    /// <summary>
-    /// The UPDATE that sets only the indexed columns whose attribute changed: SQLite rewrites an index's entry whenever
-    /// one of its columns is SET, to the same value too, and most changes of a group are of its members.
-    /// </summary>
-    private static string UpdateOf(JsonObject before, JsonObject after)
-    {
-        bool Changed(string name) => !JsonNode.DeepEquals(before[name], after[name]);
-        return Updates[(Changed("displayName") ? 1 : 0) | (Changed("externalId") ? 2 : 0)];
-    }
+    private static readonly ChangedColumnsUpdate Update = new(
+        Table,
+        [("displayName", "display_name = @DisplayName, display_name_key = @DisplayNameKey"), ("externalId", "external_id = @ExternalId")],
+        "resource = @Resource, last_modified = @LastModified, version = @Version");
 
     private async Task RecordMembersAsync(WriteTransaction write, EventContext context, StoredResource group, MembershipDelta delta, DateTimeOffset at)
     {

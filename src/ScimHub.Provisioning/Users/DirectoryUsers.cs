@@ -190,7 +190,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
             {
                 RequireUpdateFeatures(context.App, current.Attributes, attributes);
                 result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
-                await WriteUniqueAsync(() => connection.ExecuteAsync(UpdateOf(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
+                await WriteUniqueAsync(() => connection.ExecuteAsync(Update.For(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
                 if (!JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]))
                 {
                     await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
@@ -217,39 +217,14 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
     }
 
-    /// <summary>The UPDATE of each combination of changed indexed attributes (userName, externalId, displayName).</summary>
-    private static readonly string[] Updates = [.. Enumerable.Range(0, 8).Select(changed =>
-    {
-        var set = new List<string>();
-        if ((changed & 1) != 0)
-        {
-            set.Add("user_name = @UserName, user_name_key = @UserNameKey");
-        }
-
-        if ((changed & 2) != 0)
-        {
-            set.Add("external_id = @ExternalId");
-        }
-
-        if ((changed & 4) != 0)
-        {
-            set.Add("display_name = @DisplayName, display_name_key = @DisplayNameKey");
-        }
-
-        set.Add("active = @Active, resource = @Resource, last_modified = @LastModified, version = @Version");
-        return $"UPDATE users SET {string.Join(", ", set)} WHERE directory_id = @directoryId AND id = @Id";
-    })];
-
-    /// <summary>
-    /// The UPDATE that sets only the indexed columns whose attribute changed. SQLite rewrites an index's entry whenever
-    /// one of its columns is SET, to the same value too: a PATCH of title and displayName would otherwise rewrite the
-    /// userName and externalId index entries as well, two more pages read and written per change.
-    /// </summary>
-    private static string UpdateOf(JsonObject before, JsonObject after)
-    {
-        bool Changed(string name) => !JsonNode.DeepEquals(before[name], after[name]);
-        return Updates[(Changed("userName") ? 1 : 0) | (Changed("externalId") ? 2 : 0) | (Changed("displayName") ? 4 : 0)];
-    }
+    private static readonly ChangedColumnsUpdate Update = new(
+        Table,
+        [
+            ("userName", "user_name = @UserName, user_name_key = @UserNameKey"),
+            ("externalId", "external_id = @ExternalId"),
+            ("displayName", "display_name = @DisplayName, display_name_key = @DisplayNameKey"),
+        ],
+        "active = @Active, resource = @Resource, last_modified = @LastModified, version = @Version");
 
     private static JsonObject Deactivated(JsonObject user)
     {
