@@ -9,9 +9,9 @@ namespace ScimHub.Core.Projection;
 /// <summary>
 /// Writes a resource with the default attribute set (a request without <c>attributes</c> or
 /// <c>excludedAttributes</c>) straight from its stored JSON: what <see cref="ResourceProjection.Project"/> returns for
-/// <see cref="AttributeSelection.Default"/>, without parsing the stored attributes into a DOM and copying it. A kept
-/// attribute's value is copied as stored (the store writes it with <see cref="ScimJsonOptions.Output"/>, as a
-/// response would).
+/// <see cref="AttributeSelection.Default"/>, byte for byte, without parsing the stored attributes into a DOM and
+/// copying it. Kept values are copied token by token, so the output does not depend on how the store formatted them
+/// (PostgreSQL's jsonb adds spaces; text written with another encoder escapes differently).
 /// </summary>
 public static class DefaultProjectionWriter
 {
@@ -20,15 +20,15 @@ public static class DefaultProjectionWriter
 
     /// <summary>
     /// Writes one resource object. <paramref name="before"/> (id) and <paramref name="after"/> (derived attributes
-    /// such as groups, and meta) are the server's attributes around the stored ones, core or common attributes that
-    /// a stored name does not repeat.
+    /// such as groups, and meta) are the server's attributes around the stored ones, core or common attributes; a
+    /// stored member of the same name (the store keeps none) is left out.
     /// </summary>
     public static void Write(
         Utf8JsonWriter writer,
         ResourceType type,
-        IEnumerable<KeyValuePair<string, JsonNode?>> before,
+        IReadOnlyList<KeyValuePair<string, JsonNode?>> before,
         ReadOnlySpan<byte> stored,
-        IEnumerable<KeyValuePair<string, JsonNode?>> after)
+        IReadOnlyList<KeyValuePair<string, JsonNode?>> after)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(type);
@@ -43,7 +43,7 @@ public static class DefaultProjectionWriter
 
         writer.WriteEndArray();
         WriteServerMembers(writer, before, plan);
-        WriteStored(writer, stored, plan);
+        WriteStored(writer, stored, plan, before, after);
         WriteServerMembers(writer, after, plan);
         writer.WriteEndObject();
     }
@@ -92,7 +92,7 @@ public static class DefaultProjectionWriter
         return schemas;
     }
 
-    private static void WriteStored(Utf8JsonWriter writer, ReadOnlySpan<byte> stored, Plan plan)
+    private static void WriteStored(Utf8JsonWriter writer, ReadOnlySpan<byte> stored, Plan plan, IReadOnlyList<KeyValuePair<string, JsonNode?>> before, IReadOnlyList<KeyValuePair<string, JsonNode?>> after)
     {
         var reader = new Utf8JsonReader(stored);
         reader.Read();
@@ -101,7 +101,7 @@ public static class DefaultProjectionWriter
             var key = reader.GetString()!;
             var member = plan.Of(key);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.Null || !(member.Kept || member.Extension is not null))
+            if (reader.TokenType == JsonTokenType.Null || !(member.Kept || member.Extension is not null) || Names(before, key) || Names(after, key))
             {
                 reader.Skip();
                 continue;
@@ -110,7 +110,7 @@ public static class DefaultProjectionWriter
             if (member.Extension is not { } extension)
             {
                 writer.WritePropertyName(key);
-                CopyValue(writer, ref reader, stored);
+                CopyValue(writer, ref reader);
                 continue;
             }
 
@@ -118,7 +118,7 @@ public static class DefaultProjectionWriter
             if (reader.TokenType == JsonTokenType.StartObject && KeepsAny(ref copy, extension))
             {
                 writer.WritePropertyName(key);
-                WriteExtension(writer, ref reader, extension, stored);
+                WriteExtension(writer, ref reader, extension);
             }
             else
             {
@@ -128,7 +128,7 @@ public static class DefaultProjectionWriter
     }
 
     /// <summary>The members of an extension object that the default set keeps; the reader is on its StartObject.</summary>
-    private static void WriteExtension(Utf8JsonWriter writer, ref Utf8JsonReader reader, Extension extension, ReadOnlySpan<byte> stored)
+    private static void WriteExtension(Utf8JsonWriter writer, ref Utf8JsonReader reader, Extension extension)
     {
         writer.WriteStartObject();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -138,7 +138,7 @@ public static class DefaultProjectionWriter
             if (reader.TokenType != JsonTokenType.Null && extension.Keeps(key))
             {
                 writer.WritePropertyName(key);
-                CopyValue(writer, ref reader, stored);
+                CopyValue(writer, ref reader);
             }
             else
             {
@@ -164,12 +164,76 @@ public static class DefaultProjectionWriter
         return any;
     }
 
-    /// <summary>Copies the value the reader is on, as stored, and moves past it.</summary>
-    private static void CopyValue(Utf8JsonWriter writer, ref Utf8JsonReader reader, ReadOnlySpan<byte> stored)
+    private static bool Names(IReadOnlyList<KeyValuePair<string, JsonNode?>> members, string key)
     {
-        var start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        writer.WriteRawValue(stored[start..(int)reader.BytesConsumed], skipInputValidation: true);
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Copies the value the reader is on, token by token, and leaves the reader on its last token.</summary>
+    private static void CopyValue(Utf8JsonWriter writer, ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        CopyToken(writer, ref reader);
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        do
+        {
+            reader.Read();
+            CopyToken(writer, ref reader);
+        }
+        while (reader.CurrentDepth > depth || reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray));
+    }
+
+    private static void CopyToken(Utf8JsonWriter writer, ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                writer.WriteStartObject();
+                break;
+            case JsonTokenType.EndObject:
+                writer.WriteEndObject();
+                break;
+            case JsonTokenType.StartArray:
+                writer.WriteStartArray();
+                break;
+            case JsonTokenType.EndArray:
+                writer.WriteEndArray();
+                break;
+            case JsonTokenType.PropertyName when reader.ValueIsEscaped:
+                writer.WritePropertyName(reader.GetString()!);
+                break;
+            case JsonTokenType.PropertyName:
+                writer.WritePropertyName(reader.ValueSpan);
+                break;
+            case JsonTokenType.String when reader.ValueIsEscaped:
+                writer.WriteStringValue(reader.GetString());
+                break;
+            case JsonTokenType.String:
+                writer.WriteStringValue(reader.ValueSpan);
+                break;
+            case JsonTokenType.Number:
+                // As written (1.50 stays 1.50), as the DOM writes a parsed number.
+                writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                break;
+            case JsonTokenType.True or JsonTokenType.False:
+                writer.WriteBooleanValue(reader.TokenType == JsonTokenType.True);
+                break;
+            default:
+                writer.WriteNullValue();
+                break;
+        }
     }
 
     /// <summary>The default set: everything but returned "never" and "request".</summary>
@@ -197,6 +261,7 @@ public static class DefaultProjectionWriter
         private const int MaxNames = 1024;
         private static readonly Member Dropped = new(false, null);
         private readonly ConcurrentDictionary<string, Member> members = new(StringComparer.Ordinal);
+        private int count;
         private readonly Dictionary<SchemaDefinition, Extension> extensions =
             type.Extensions.Select(e => e.Schema).Where(s => !ReferenceEquals(s, type.Schema)).Distinct().ToDictionary(s => s, s => new Extension(s));
 
@@ -208,9 +273,9 @@ public static class DefaultProjectionWriter
             }
 
             member = Resolve(name);
-            if (members.Count < MaxNames)
+            if (Volatile.Read(ref count) < MaxNames && members.TryAdd(name, member))
             {
-                members.TryAdd(name, member);
+                Interlocked.Increment(ref count);
             }
 
             return member;

@@ -186,7 +186,7 @@ public sealed class DirectoryProfiles(Database database, ListCache lists, TimePr
             var changed = Without(JsonNode.Parse(resource)!.AsObject(), name) ?? throw new InvalidOperationException($"User {id} was selected for holding '{name}' but does not.");
             await connection.ExecuteAsync(
                 "UPDATE users SET resource = @resource, last_modified = @now, version = version + 1 WHERE directory_id = @directoryId AND id = @id",
-                new { resource = changed.ToJsonString(), now, directoryId, id }, transaction);
+                new { resource = changed.ToJsonString(ScimJsonOptions.Output), now, directoryId, id }, transaction);
         }
 
         return rows.Count;

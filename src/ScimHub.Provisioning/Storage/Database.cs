@@ -164,8 +164,10 @@ public sealed class Database : IDisposable
                 // then) its COMMIT does not wait for the disk (synchronous=NORMAL): WalSync fsyncs the WAL outside the
                 // write slot before any writer is acknowledged. Any other journal mode fsyncs in the COMMIT itself.
                 // temp_store=MEMORY keeps the savepoint journal (each writer's savepoint, see SqliteWriter) in memory:
-                // by default it spills to a temporary file past 64 KiB, and its writes were 8 % of the CPU time of
-                // provisioning. It holds the pages one writer changes, so it stays small.
+                // by default it moves to a temporary file past 64 KiB, and its writes were 8 % of the CPU time of
+                // provisioning. It holds the pages that existed before and that one writer changes: kilobytes for a
+                // user, megabytes for a PUT of a group with tens of thousands of members, freed when the writer
+                // leaves. Migrations, which may sort a whole table for an index, run with the default (Migrator).
                 using var pragmas = connection.CreateCommand();
                 pragmas.CommandText = "PRAGMA journal_mode = WAL;";
                 var wal = await pragmas.ExecuteScalarAsync(cancellationToken) is "wal";

@@ -26,13 +26,27 @@ public sealed class Migrator(Database database, TimeProvider time)
             await connection.ExecuteAsync(database.Dialect.StartupLock, transaction: transaction);
             await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT NOT NULL PRIMARY KEY, applied TEXT NOT NULL)", transaction: transaction);
             var seen = (await connection.QueryAsync<string>("SELECT version FROM schema_migrations", transaction: transaction)).ToHashSet(StringComparer.Ordinal);
-            foreach (var (version, sql) in Scripts(database.Dialect.MigrationsFolder).Where(s => !seen.Contains(s.Version)))
+            var pending = Scripts(database.Dialect.MigrationsFolder).Where(s => !seen.Contains(s.Version)).ToList();
+            var sqlite = database.Provider == StorageProvider.Sqlite && pending.Count > 0;
+            if (sqlite)
+            {
+                // A script may build an index over a big table: SQLite sorts it in temporary files, not all in memory
+                // as the writer's temp_store=MEMORY (for its savepoint journals) would have it. Set back below.
+                await connection.ExecuteAsync("PRAGMA temp_store = DEFAULT", transaction: transaction);
+            }
+
+            foreach (var (version, sql) in pending)
             {
                 await connection.ExecuteAsync(sql, transaction: transaction);
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, applied) VALUES (@version, @applied)",
                     new { version, applied = Timestamps.Format(time.GetUtcNow()) }, transaction);
                 applied.Add(version);
+            }
+
+            if (sqlite)
+            {
+                await connection.ExecuteAsync("PRAGMA temp_store = MEMORY", transaction: transaction);
             }
 
             await write.CommitAsync(cancellationToken);

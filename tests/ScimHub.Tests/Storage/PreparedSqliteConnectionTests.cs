@@ -159,8 +159,8 @@ public sealed class PreparedSqliteConnectionTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         await WriteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-        // A writer's savepoint journal holds the pages it changes: this one changes far more than the 64 KiB after
-        // which SQLite would otherwise move the journal to a temporary file.
+        // A writer's savepoint journal holds the pages it changes that existed before: the second writer changes
+        // ~600 KB of them, far more than the 64 KiB after which SQLite would otherwise use a temporary file.
         var big = new string('x', 3000);
         await using (var write = await database.BeginAsync(ct))
         {
@@ -177,6 +177,18 @@ public sealed class PreparedSqliteConnectionTests : IDisposable
 
         await using var read = await database.OpenAsync(ct);
         Assert.Equal(200L, await read.QuerySingleAsync<long>("SELECT COUNT(*) FROM t WHERE v = @big", new { big }));
+    }
+
+    [Fact]
+    public async Task Migrations_leave_the_writer_keeping_its_savepoint_journal_in_memory()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var applied = await new Migrator(database, TimeProvider.System).MigrateAsync(ct);
+
+        Assert.NotEmpty(applied);
+        await using var write = await database.BeginAsync(ct);
+        Assert.Equal(2L, await write.Connection.QuerySingleAsync<long>("PRAGMA temp_store", transaction: write.Transaction));
     }
 
     /// <summary>How often SQLite compiled again the statement kept on the connection for this text.</summary>
