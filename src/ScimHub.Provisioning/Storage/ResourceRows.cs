@@ -54,26 +54,28 @@ internal static class ResourceRows
         var direction = query.Descending ? "DESC" : "ASC";
         // seq breaks ties, so that the order is stable across pages.
         var order = query.SortBy is null ? $"r.seq {direction}" : $"{translator.SortExpression(query.SortBy)} {direction}, r.seq";
-        var key = ListCache.Key(tableName, directoryId, query);
+        // The query's cache key (a hash) only when the cache is asked: a look-up's short first page needs none.
+        string? cacheKey = null;
+        string Key() => cacheKey ??= ListCache.Key(tableName, directoryId, query);
 
         // The generation is read before anything is counted: a change committed meanwhile makes the count unused.
         var generation = cache.Generation(directoryId);
-        var total = cache.Total(key, generation);
 
         async Task<long> CountAsync()
         {
             var counted = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {tableName} r WHERE r.directory_id = @directoryId{where}", parameters);
-            cache.RememberTotal(key, generation, counted);
+            cache.RememberTotal(Key(), generation, counted);
             return counted;
         }
         if (query.Count == 0)
         {
-            return ((int)(total ?? await CountAsync()), []);
+            return ((int)(cache.Total(Key(), generation) ?? await CountAsync()), []);
         }
 
         parameters.Add("limit", query.Count);
-        // In seq order, a page that starts where an earlier one ended seeks to it instead of skipping startIndex rows.
-        var after = query.SortBy is null && !query.Descending ? cache.Cursor(key, query.Client, query.StartIndex) : null;
+        // In seq order, a page that starts where an earlier one ended seeks to it instead of skipping startIndex rows
+        // (no page ends before the first).
+        var after = query.SortBy is null && !query.Descending && query.StartIndex > 1 ? cache.Cursor(Key(), query.Client, query.StartIndex) : null;
         string page;
         if (after is not null)
         {
@@ -90,11 +92,11 @@ internal static class ResourceRows
         // Only a full page can have a next one: a look-up's short page leaves no cursor behind (nor a cache entry per look-up).
         if (rows.Count == query.Count && query.SortBy is null && !query.Descending)
         {
-            cache.RememberCursor(key, query.Client, query.StartIndex + rows.Count, rows[^1].Seq);
+            cache.RememberCursor(Key(), query.Client, query.StartIndex + rows.Count, rows[^1].Seq);
         }
 
         // A first page that is not full is the whole result (Entra's userName eq look-ups): no COUNT needed.
-        total ??= query.StartIndex == 1 && rows.Count < query.Count ? rows.Count : await CountAsync();
+        var total = query.StartIndex == 1 && rows.Count < query.Count ? rows.Count : cache.Total(Key(), generation) ?? await CountAsync();
         return ((int)total, rows);
     }
 }
