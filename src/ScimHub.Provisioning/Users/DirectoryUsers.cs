@@ -331,16 +331,18 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
 
     private sealed record GroupRef(string MemberId, string Id, string Display);
 
-    private async Task<ILookup<string, GroupRef>> GroupsOfAsync(DbConnection connection, string directoryId, IReadOnlyList<string> userIds, DbTransaction? transaction = null)
+    private async Task<ILookup<string, GroupRef>> GroupsOfAsync(DbConnection connection, string directoryId, List<string> userIds)
     {
+        // One user (a look-up, a read, a change) is compared directly, without a list passed as JSON.
+        var one = userIds.Count == 1;
         var refs = await connection.QueryAsync<GroupRef>(
             $"""
             SELECT m.member_id AS MemberId, g.id AS Id, g.display_name AS Display
             FROM group_members m JOIN groups g ON g.directory_id = m.directory_id AND g.id = m.group_id
-            WHERE m.directory_id = @directoryId AND m.member_id IN ({database.Dialect.ListValues("@userIds")})
+            WHERE m.directory_id = @directoryId AND {(one ? "m.member_id = @userId" : $"m.member_id IN ({database.Dialect.ListValues("@userIds")})")}
             ORDER BY g.display_name_key
             """,
-            new { directoryId, userIds = database.Dialect.ListParameter(userIds) }, transaction);
+            one ? new { directoryId, userId = userIds[0] } : (object)new { directoryId, userIds = database.Dialect.ListParameter(userIds) });
         return refs.ToLookup(r => r.MemberId);
     }
 
