@@ -32,7 +32,7 @@ public sealed class AdminAudit(Database database)
             $"""
             SELECT id, occurred_at, directory_id, action, target, detail FROM admin_audit
             WHERE 1 = 1{(directoryId is null ? "" : " AND directory_id = @directoryId")}{(since is null ? "" : " AND occurred_at >= @since")}
-            ORDER BY occurred_at DESC, id DESC LIMIT @limit
+            ORDER BY occurred_at DESC, id DESC LIMIT {database.Dialect.RowCount("@limit")}
             """,
             new { directoryId, since = since is { } s ? Timestamps.Format(s) : null, limit });
         return rows.Select(r => new AuditEntry(r.Id, Timestamps.Parse(r.OccurredAt), r.DirectoryId, r.Action, r.Target, r.Detail)).ToList();

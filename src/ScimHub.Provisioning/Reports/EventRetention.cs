@@ -25,7 +25,7 @@ public sealed class EventRetention(Database database, ReportOptions options, Tim
         {
             await using var write = await database.BeginAsync(cancellationToken);
             var events = (await write.Connection.QueryAsync<(long Id, string? Keys)>(
-                "SELECT id, identifier_keys FROM provisioning_events WHERE occurred_at < @cutoff ORDER BY occurred_at, id LIMIT @batch",
+                $"SELECT id, identifier_keys FROM provisioning_events WHERE occurred_at < @cutoff ORDER BY occurred_at, id LIMIT {database.Dialect.RowCount("@batch")}",
                 new { cutoff = Timestamps.Format(cutoff), batch }, write.Transaction)).ToList();
             if (events.Count == 0)
             {
