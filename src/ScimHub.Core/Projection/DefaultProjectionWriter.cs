@@ -36,14 +36,10 @@ public static class DefaultProjectionWriter
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
         writer.WriteStringValue(type.Schema.Id);
-        foreach (var schema in StoredExtensions(stored, plan))
-        {
-            writer.WriteStringValue(schema);
-        }
-
+        var extensionsKeep = WriteStoredExtensionSchemas(writer, stored, plan);
         writer.WriteEndArray();
         WriteServerMembers(writer, before, plan);
-        WriteStored(writer, stored, plan, before, after);
+        WriteStored(writer, stored, plan, extensionsKeep, before, after);
         WriteServerMembers(writer, after, plan);
         writer.WriteEndObject();
     }
@@ -66,10 +62,13 @@ public static class DefaultProjectionWriter
         }
     }
 
-    /// <summary>The stored extensions that keep at least one attribute, in stored order.</summary>
-    private static List<string> StoredExtensions(ReadOnlySpan<byte> stored, Plan plan)
+    /// <summary>
+    /// Writes the schema of each stored extension that keeps at least one attribute, in stored order, and returns
+    /// for each stored extension object whether it keeps any (<see cref="WriteStored"/> meets them in the same order).
+    /// </summary>
+    private static List<bool> WriteStoredExtensionSchemas(Utf8JsonWriter writer, ReadOnlySpan<byte> stored, Plan plan)
     {
-        var schemas = new List<string>();
+        var keeps = new List<bool>();
         var reader = new Utf8JsonReader(stored);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -78,9 +77,10 @@ public static class DefaultProjectionWriter
             reader.Read();
             if (member.Extension is { } extension && reader.TokenType == JsonTokenType.StartObject)
             {
-                if (KeepsAny(ref reader, extension))
+                keeps.Add(KeepsAny(ref reader, extension));
+                if (keeps[^1])
                 {
-                    schemas.Add(extension.Schema.Id);
+                    writer.WriteStringValue(extension.Schema.Id);
                 }
             }
             else
@@ -89,11 +89,18 @@ public static class DefaultProjectionWriter
             }
         }
 
-        return schemas;
+        return keeps;
     }
 
-    private static void WriteStored(Utf8JsonWriter writer, ReadOnlySpan<byte> stored, Plan plan, IReadOnlyList<KeyValuePair<string, JsonNode?>> before, IReadOnlyList<KeyValuePair<string, JsonNode?>> after)
+    private static void WriteStored(
+        Utf8JsonWriter writer,
+        ReadOnlySpan<byte> stored,
+        Plan plan,
+        List<bool> extensionsKeep,
+        IReadOnlyList<KeyValuePair<string, JsonNode?>> before,
+        IReadOnlyList<KeyValuePair<string, JsonNode?>> after)
     {
+        var extensionObjects = 0;
         var reader = new Utf8JsonReader(stored);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -101,28 +108,21 @@ public static class DefaultProjectionWriter
             var key = reader.GetString()!;
             var member = plan.Of(key);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.Null || !(member.Kept || member.Extension is not null) || Names(before, key) || Names(after, key))
+            var extension = member.Extension is not null && reader.TokenType == JsonTokenType.StartObject && extensionsKeep[extensionObjects++] ? member.Extension : null;
+            if (reader.TokenType == JsonTokenType.Null || !(member.Kept || extension is not null) || Names(before, key) || Names(after, key))
             {
                 reader.Skip();
                 continue;
             }
 
-            if (member.Extension is not { } extension)
+            writer.WritePropertyName(key);
+            if (extension is null)
             {
-                writer.WritePropertyName(key);
                 CopyValue(writer, ref reader);
-                continue;
-            }
-
-            var copy = reader;
-            if (reader.TokenType == JsonTokenType.StartObject && KeepsAny(ref copy, extension))
-            {
-                writer.WritePropertyName(key);
-                WriteExtension(writer, ref reader, extension);
             }
             else
             {
-                reader.Skip();
+                WriteExtension(writer, ref reader, extension);
             }
         }
     }
@@ -262,8 +262,6 @@ public static class DefaultProjectionWriter
         private static readonly Member Dropped = new(false, null);
         private readonly ConcurrentDictionary<string, Member> members = new(StringComparer.Ordinal);
         private int count;
-        private readonly Dictionary<SchemaDefinition, Extension> extensions =
-            type.Extensions.Select(e => e.Schema).Where(s => !ReferenceEquals(s, type.Schema)).Distinct().ToDictionary(s => s, s => new Extension(s));
 
         public Member Of(string name)
         {
@@ -290,7 +288,7 @@ public static class DefaultProjectionWriter
 
             if (type.FindSchema(name) is { } schema && !ReferenceEquals(schema, type.Schema))
             {
-                return new Member(false, extensions.TryGetValue(schema, out var extension) ? extension : new Extension(schema));
+                return new Member(false, new Extension(schema));
             }
 
             return (CommonAttributes.Find(name) ?? type.Schema.Find(name)) is { } definition ? new Member(Kept(definition), null) : Dropped;
