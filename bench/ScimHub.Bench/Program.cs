@@ -119,6 +119,12 @@ try
     });
     Line("lookup userName eq c32", "req/s", lookup with { Errors = lookup.Errors + misses }, ceiling32);
 
+    // The hub's own floor, to read the look-up against: its pipeline with no work (/healthz), and an authenticated
+    // SCIM request that touches no user (ServiceProviderConfig: the token check, the SCIM filters, a small document).
+    ceiling32 = await CeilingAsync(32);
+    Line("hub floor: /healthz c32", "req/s", await load.RunAsync(20000, 32, _ => new HttpRequestMessage(HttpMethod.Get, "/healthz")), ceiling32);
+    Line("hub floor: SCIM config c32", "req/s", await load.RunAsync(20000, 32, _ => new HttpRequestMessage(HttpMethod.Get, $"{basePath}/ServiceProviderConfig")), ceiling32);
+
     // 3. patch: Entra's default dialect (capitalised Replace, "False"/"True" strings).
     var patches = Math.Min(20000, Math.Max(5000, users / 5));
     ceiling32 = await CeilingAsync(32);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
 using ScimHub.Core.Errors;
@@ -23,6 +24,8 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastUsedWritten = new(StringComparer.Ordinal);
+
+    private readonly KnownTokens knownTokens = new();
 
     public Task<(ProvisioningApp App, IssuedToken Token)> CreateAsync(string directoryId, string name, CancellationToken cancellationToken) =>
         CreateAsync(directoryId, name, null, null, null, cancellationToken);
@@ -247,44 +250,83 @@ public sealed class ProvisioningApps(Database database, TimeProvider time)
     /// </summary>
     public async Task<TokenCheck> AuthenticateAsync(string appId, string token, CancellationToken cancellationToken)
     {
-        var hash = AppTokens.Hash(token);
-        (string AppId, string DirectoryId, string AppName, string? Features, string? Required, string? Rules, long ProfileVersion, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed) match;
-        await using (var connection = await database.OpenAsync(cancellationToken))
+        var (passed, refusal) = await CheckAsync(appId, AppTokens.Hash(token), cancellationToken);
+        if (passed is null)
         {
-            match = await connection.QuerySingleOrDefaultAsync<(string, string, string, string?, string?, string?, long, string, byte[], string?, string?, string?)>(
-                """
-                SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, a.mapping_rules, d.profile_version, t.id, t.hash, t.expires, t.revoked, t.last_used
-                FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id JOIN directories d ON d.id = a.directory_id
-                WHERE t.hash = @hash
-                """,
-                new { hash });
+            return TokenCheck.Refused(refusal!);
         }
+
+        var now = time.GetUtcNow();
+        if (passed.ExpiresAt is { } expires && expires <= now)
+        {
+            return TokenCheck.Refused($"The bearer token expired at {passed.Expires}. Ask the hub's admin for a new one.");
+        }
+
+        var app = passed.Check.App!;
+        await NoteUseAsync(app.DirectoryId, app.AppId, passed.TokenId, passed.LastUsed, now, cancellationToken);
+        return passed.Check;
+    }
+
+    /// <summary>
+    /// The check of a token this node passed before, while the credentials version has not moved (see
+    /// <see cref="KnownTokens"/>); else the token, its app and its directory read again. Expiry is the caller's.
+    /// </summary>
+    private async Task<(KnownToken? Passed, string? Refusal)> CheckAsync(string appId, byte[] hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (knownTokens.Find(hash) is { } known && known.AuthVersion == await AuthVersionAsync(connection, cancellationToken))
+        {
+            return known.Check.App!.AppId == appId ? (known, null) : (null, ForAnotherApp);
+        }
+
+        // The version is read in the same statement, so it is never newer than what the check saw.
+        var match = await connection.QuerySingleOrDefaultAsync<(string AppId, string DirectoryId, string AppName, string? Features, string? Required, string? Rules,
+            long ProfileVersion, string TokenId, byte[] Hash, string? Expires, string? Revoked, string? LastUsed, long? AuthVersion)>(
+            """
+            SELECT a.id, a.directory_id, a.name, a.features, a.required_attributes, a.mapping_rules, d.profile_version, t.id, t.hash, t.expires, t.revoked, t.last_used,
+                   (SELECT v.version FROM auth_version v WHERE v.id = 1)
+            FROM app_tokens t JOIN apps a ON a.directory_id = t.directory_id AND a.id = t.app_id JOIN directories d ON d.id = a.directory_id
+            WHERE t.hash = @hash
+            """,
+            new { hash });
 
         // The look-up is by hash; the final comparison is constant-time, and a token of another app never matches.
         if (match.Hash is null || !CryptographicOperations.FixedTimeEquals(match.Hash, hash) || match.AppId != appId)
         {
-            return TokenCheck.Refused("The bearer token is not valid for this app's SCIM base URL (unknown, or issued for another app).");
+            return (null, ForAnotherApp);
         }
 
         if (match.Revoked is not null)
         {
-            return TokenCheck.Refused($"The bearer token was revoked at {match.Revoked}. Ask the hub's admin for a new one.");
+            return (null, $"The bearer token was revoked at {match.Revoked}. Ask the hub's admin for a new one.");
         }
 
-        var now = time.GetUtcNow();
-        if (match.Expires is not null && Timestamps.Parse(match.Expires) <= now)
-        {
-            return TokenCheck.Refused($"The bearer token expired at {match.Expires}. Ask the hub's admin for a new one.");
-        }
-
-        await NoteUseAsync(match.DirectoryId, match.AppId, match.TokenId, match.LastUsed, now, cancellationToken);
-        return new TokenCheck(new AppIdentity(match.AppId, match.DirectoryId, match.AppName)
+        var app = new AppIdentity(match.AppId, match.DirectoryId, match.AppName)
         {
             Features = AppFeatures.FromJson(match.Features),
             RequiredAttributes = RequiredAttributes.FromJson(match.Required),
             Mapping = AttributeMapping.FromJson(match.Rules),
             ProfileVersion = match.ProfileVersion,
-        }, null);
+        };
+        var passed = new KnownToken(new TokenCheck(app, null), match.TokenId, match.Expires, match.Expires is null ? null : Timestamps.Parse(match.Expires), match.AuthVersion ?? -1)
+        {
+            LastUsed = match.LastUsed,
+        };
+        if (match.AuthVersion is not null)
+        {
+            knownTokens.Keep(hash, passed);
+        }
+
+        return (passed, null);
+    }
+
+    private const string ForAnotherApp = "The bearer token is not valid for this app's SCIM base URL (unknown, or issued for another app).";
+
+    private static async Task<long?> AuthVersionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM auth_version WHERE id = 1";
+        return await command.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull ? Convert.ToInt64(version, CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ public sealed class AppsCommandTests : IAsyncLifetime
         var (secondCode, second, _) = await RunAsync("db", "migrate");
 
         Assert.Equal((0, 0), (firstCode, secondCode));
-        Assert.Contains("Applied 8 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients, 0006_app_templates, 0007_profile_attributes, 0008_attribute_rules.", first, StringComparison.Ordinal);
+        Assert.Contains("Applied 9 migration(s): 0001_initial, 0002_data_protection_keys, 0003_provisioning_events, 0004_app_features_and_token_expiry, 0005_oauth_clients, 0006_app_templates, 0007_profile_attributes, 0008_attribute_rules, 0009_auth_version.", first, StringComparison.Ordinal);
         Assert.Contains("The database is up to date.", second, StringComparison.Ordinal);
     }
 
