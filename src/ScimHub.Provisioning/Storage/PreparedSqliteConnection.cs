@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
@@ -163,7 +164,7 @@ internal sealed class PreparedSqliteCommand(PreparedSqliteConnection owner) : Sq
         kept.Parameters.Clear();
         foreach (SqliteParameter parameter in Parameters)
         {
-            kept.Parameters.Add(parameter);
+            kept.Parameters.Add(Prefixed(parameter));
         }
 
         try
@@ -177,6 +178,25 @@ internal sealed class PreparedSqliteCommand(PreparedSqliteConnection owner) : Sq
             throw;
         }
     }
+
+    /// <summary>
+    /// Names the parameter as the SQL does (<c>@name</c>; Dapper passes <c>name</c>). Microsoft.Data.Sqlite looks a
+    /// bare name up four times (as given, then with each of <c>: @ $</c>, to find an ambiguous one), each a native
+    /// call with the name encoded anew; the hub's SQL names parameters with <c>@</c> only (or prefixes them itself).
+    /// </summary>
+    private static SqliteParameter Prefixed(SqliteParameter parameter)
+    {
+        var name = parameter.ParameterName;
+        if (name.Length > 0 && name[0] is not ('@' or ':' or '$'))
+        {
+            parameter.ParameterName = PrefixedNames.TryGetValue(name, out var prefixed) ? prefixed
+                : PrefixedNames.Count < 1024 ? PrefixedNames.GetOrAdd(name, "@" + name) : "@" + name;
+        }
+
+        return parameter;
+    }
+
+    private static readonly ConcurrentDictionary<string, string> PrefixedNames = new(StringComparer.Ordinal);
 
     public override int ExecuteNonQuery()
     {
