@@ -3,13 +3,18 @@ using System.Net.Http.Headers;
 
 namespace ScimHub.Bench;
 
-/// <summary>Sends N requests with a fixed number in flight, over HTTP/1.1 keep-alive connections, and times each.</summary>
+/// <summary>
+/// Sends N requests with a fixed number in flight, over HTTP/1.1 keep-alive connections, and times each; and reads
+/// how much CPU time the server process spent meanwhile (read with the function given to the constructor).
+/// </summary>
 internal sealed class LoadGenerator : IDisposable
 {
     private readonly HttpClient http;
+    private readonly Func<TimeSpan> serverCpu;
 
-    public LoadGenerator(Uri baseAddress, string? token)
+    public LoadGenerator(Uri baseAddress, string? token, Func<TimeSpan> serverCpu)
     {
+        this.serverCpu = serverCpu;
         http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -29,6 +34,7 @@ internal sealed class LoadGenerator : IDisposable
         var latencies = new double[count];
         var next = -1;
         var errors = 0;
+        var cpuBefore = serverCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -63,10 +69,11 @@ internal sealed class LoadGenerator : IDisposable
             }
         }));
         clock.Stop();
+        var cpu = serverCpu() - cpuBefore;
         var first = latencies[0];
         var last = latencies[count - 1];
         Array.Sort(latencies);
-        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last);
+        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu);
     }
 
     public void Dispose() => http.Dispose();

@@ -67,20 +67,18 @@ try
     var lines = output.ToString().Split('\n');
     var basePath = new Uri(lines.Single(l => l.StartsWith("SCIM Base URL:", StringComparison.Ordinal))[14..].Trim()).AbsolutePath;
     var token = lines.Single(l => l.StartsWith("Bearer token:", StringComparison.Ordinal))[13..].Trim();
-    using var ceilingLoad = new LoadGenerator(hello.BaseAddress, null);
-    using var load = new LoadGenerator(hub.BaseAddress, token);
+    using var ceilingLoad = new LoadGenerator(hello.BaseAddress, null, hello.CpuTime);
+    using var load = new LoadGenerator(hub.BaseAddress, token, hub.CpuTime);
 
-    async Task<double> CeilingAsync(int concurrency)
-    {
-        var result = await ceilingLoad.RunAsync(concurrency == 1 ? 3000 : 20000, concurrency, _ => new HttpRequestMessage(HttpMethod.Get, "/hello"));
-        return result.PerSecond;
-    }
+    Task<LoadResult> CeilingAsync(int concurrency) =>
+        ceilingLoad.RunAsync(concurrency == 1 ? 3000 : 20000, concurrency, _ => new HttpRequestMessage(HttpMethod.Get, "/hello"));
 
-    void Line(string scenario, string unit, LoadResult result, double ceiling, double? perSecond = null)
+    // Besides the rate and its ratio to hello's: the hub's CPU time per request, and hello's, from the same run.
+    void Line(string scenario, string unit, LoadResult result, LoadResult ceiling, double? perSecond = null)
     {
         var rate = perSecond ?? result.PerSecond;
         Report(string.Create(CultureInfo.InvariantCulture,
-            $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling:P1} of hello ({ceiling:N0} req/s)"));
+            $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling.PerSecond:P1} of hello ({ceiling.PerSecond:N0} req/s)  CPU {result.ServerCpuUs:N0} µs/req (hello {ceiling.ServerCpuUs:N0})"));
     }
 
     Report($"ScimHub bench: {users:N0} users on {provider}, provisioning events {(events ? "on" : "off")}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
@@ -195,7 +193,7 @@ try
         }
 
         var adminKey = keyOutput.ToString().Split('\n').Single(l => l.StartsWith("Admin key:", StringComparison.Ordinal))[10..].Trim();
-        using var adminLoad = new LoadGenerator(hub.BaseAddress, adminKey);
+        using var adminLoad = new LoadGenerator(hub.BaseAddress, adminKey, hub.CpuTime);
         var reportQueries = Math.Min(5000, Math.Max(1000, users / 20));
         var empty = 0;
         async Task CountEmptyAsync(HttpResponseMessage r)

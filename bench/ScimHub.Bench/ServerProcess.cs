@@ -73,6 +73,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"{dll} did not become ready");
     }
 
+    /// <summary>The CPU time the process has used so far (all threads, user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>The process's peak resident set (VmHWM), in MiB.</summary>
     public double PeakRssMiB()
     {
