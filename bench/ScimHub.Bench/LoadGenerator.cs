@@ -11,10 +11,13 @@ internal sealed class LoadGenerator : IDisposable
 {
     private readonly HttpClient http;
     private readonly Func<TimeSpan> serverCpu;
+    private readonly Func<Task<double?>>? slotHeld;
 
-    public LoadGenerator(Uri baseAddress, string? token, Func<TimeSpan> serverCpu)
+    /// <summary><paramref name="slotHeld"/>, if given, tells how long the server's SQLite write slot has been held so far (seconds).</summary>
+    public LoadGenerator(Uri baseAddress, string? token, Func<TimeSpan> serverCpu, Func<Task<double?>>? slotHeld = null)
     {
         this.serverCpu = serverCpu;
+        this.slotHeld = slotHeld;
         http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -34,7 +37,9 @@ internal sealed class LoadGenerator : IDisposable
         var latencies = new double[count];
         var next = -1;
         var errors = 0;
+        var heldBefore = slotHeld is null ? null : await slotHeld();
         var cpuBefore = serverCpu();
+        var machineBefore = MachineCpu.Read();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -70,11 +75,31 @@ internal sealed class LoadGenerator : IDisposable
         }));
         clock.Stop();
         var cpu = serverCpu() - cpuBefore;
+        var busy = MachineCpu.Read().BusySince(machineBefore);
+        var heldAfter = slotHeld is null ? null : await slotHeld();
+        // The hub's exporter caches a scrape for a moment: a burst shorter than a few seconds is not told.
+        var slotBusy = heldAfter - heldBefore is { } held && clock.Elapsed >= TimeSpan.FromSeconds(2) ? held / clock.Elapsed.TotalSeconds : (double?)null;
         var first = latencies[0];
         var last = latencies[count - 1];
         Array.Sort(latencies);
-        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu);
+        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu, busy, slotBusy);
     }
 
     public void Dispose() => http.Dispose();
+}
+
+/// <summary>The machine's CPU counters (/proc/stat, all cores): whether a scenario kept every core busy.</summary>
+internal readonly record struct MachineCpu(long Busy, long Total)
+{
+    public static MachineCpu Read()
+    {
+        // cpu  user nice system idle iowait irq softirq steal ...: idle and iowait are the idle time.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Take(8).Sum();
+        return new MachineCpu(total - fields[3] - fields[4], total);
+    }
+
+    /// <summary>The share of all cores' time spent busy since <paramref name="before"/>.</summary>
+    public double BusySince(MachineCpu before) => Total == before.Total ? 0 : (double)(Busy - before.Busy) / (Total - before.Total);
 }

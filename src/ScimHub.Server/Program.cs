@@ -71,7 +71,7 @@ builder.Services.AddOpenApi(options =>
 });
 // Request rates, durations and status codes per route, connections, GC and thread pool; Npgsql's pool when on PostgreSQL.
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Npgsql")
+    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Npgsql", WriteSlotMetrics.MeterName)
     .AddPrometheusExporter());
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ScimJson.MaxPayloadSize);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using ScimHub.Core.Errors;
 
@@ -22,6 +23,8 @@ internal sealed class SqliteWriter(
     private const string Savepoint = "scimhub_write";
 
     private readonly SemaphoreSlim gate = new(1, 1);
+    /// <summary>When the slot's holder entered it (<see cref="WriteSlotMetrics"/>).</summary>
+    private long enteredAt;
     private SqliteConnection? connection;
     private SqliteTransaction? batch;
     private TaskCompletionSource? batchDone;
@@ -40,10 +43,12 @@ internal sealed class SqliteWriter(
             throw new ScimException(503, null, $"The hub's database is busy (no write slot within {busyTimeout.TotalSeconds:0} s); retry in a few seconds.");
         }
 
+        enteredAt = Stopwatch.GetTimestamp();
+
         if (failure is not null)
         {
             // Nothing more is written once writes cannot be acknowledged.
-            gate.Release();
+            Leave();
             throw WalSync.NotDurable();
         }
 
@@ -70,7 +75,7 @@ internal sealed class SqliteWriter(
         {
             // Earlier writers of an open batch must hear that their work is gone too.
             FailBatch(exception);
-            gate.Release();
+            Leave();
             throw;
         }
     }
@@ -87,6 +92,7 @@ internal sealed class SqliteWriter(
         {
             batch!.Release(Savepoint);
             batchSize++;
+            WriteSlotMetrics.Write();
             if (deferred is not null)
             {
                 batchRows.AddRange(deferred);
@@ -102,11 +108,11 @@ internal sealed class SqliteWriter(
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
         {
             FailBatch(exception);
-            gate.Release();
+            Leave();
             throw;
         }
 
-        gate.Release();
+        Leave();
         if (!commitNow)
         {
             // Writers queued for the slot, and those about to queue, continue the batch; then this commits it.
@@ -140,7 +146,7 @@ internal sealed class SqliteWriter(
         }
         finally
         {
-            gate.Release();
+            Leave();
         }
     }
 
@@ -181,6 +187,7 @@ internal sealed class SqliteWriter(
         try
         {
             await gate.WaitAsync();
+            enteredAt = Stopwatch.GetTimestamp();
         }
         catch (ObjectDisposedException)
         {
@@ -201,8 +208,15 @@ internal sealed class SqliteWriter(
         }
         finally
         {
-            gate.Release();
+            Leave();
         }
+    }
+
+    /// <summary>Leaves the write slot, counting the time it was held.</summary>
+    private void Leave()
+    {
+        WriteSlotMetrics.Held(Stopwatch.GetTimestamp() - enteredAt);
+        gate.Release();
     }
 
     private void CommitBatch()
@@ -219,6 +233,7 @@ internal sealed class SqliteWriter(
         batch!.Commit();
         batch.Dispose();
         batch = null;
+        WriteSlotMetrics.Batch();
         walSync!.After(done);
     }
 
