@@ -13,6 +13,7 @@ internal sealed class ChangedColumnsUpdate
 {
     private readonly IReadOnlyList<string> attributes;
     private readonly string[] texts;
+    private readonly string[] ifUnchangedTexts;
 
     /// <param name="table">The table; rows are found by <c>@directoryId</c> and <c>@Id</c>.</param>
     /// <param name="indexed">Each indexed attribute with the assignments of its columns.</param>
@@ -25,10 +26,20 @@ internal sealed class ChangedColumnsUpdate
             var set = indexed.Where((_, i) => (changed & (1 << i)) != 0).Select(i => i.Assignments).Append(always);
             return $"UPDATE {table} SET {string.Join(", ", set)} WHERE directory_id = @directoryId AND id = @Id";
         })];
+        // The new version is always the one read plus one.
+        ifUnchangedTexts = [.. texts.Select(text => text + " AND version = @Version - 1")];
     }
 
     /// <summary>The UPDATE for a change from <paramref name="before"/> to <paramref name="after"/>.</summary>
-    public string For(JsonObject before, JsonObject after)
+    public string For(JsonObject before, JsonObject after) => texts[Changed(before, after)];
+
+    /// <summary>
+    /// The same UPDATE, made only if the row is still at the version before this change (<c>@Version - 1</c>): it
+    /// updates no row when another writer changed it since it was read.
+    /// </summary>
+    public string IfUnchangedSince(JsonObject before, JsonObject after) => ifUnchangedTexts[Changed(before, after)];
+
+    private int Changed(JsonObject before, JsonObject after)
     {
         var changed = 0;
         for (var i = 0; i < attributes.Count; i++)
@@ -39,6 +50,6 @@ internal sealed class ChangedColumnsUpdate
             }
         }
 
-        return texts[changed];
+        return changed;
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
 using ScimHub.Core;
+using ScimHub.Core.Errors;
 using ScimHub.Core.Patch;
 using ScimHub.Core.Resources;
 using ScimHub.Core.Schemas;
@@ -94,9 +95,11 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         var attributes = ResourceReader.Read(body, type);
         return await ChangeAsync(context, id, ifMatch, current =>
         {
-            KeepOtherAppsExtensions(attributes, current, type);
-            context.App.Mapping.Apply(attributes, type, current);
-            return attributes;
+            // A copy per call: a change may be worked out twice (see ChangeAsync).
+            var replacement = attributes.DeepClone().AsObject();
+            KeepOtherAppsExtensions(replacement, current, type);
+            context.App.Mapping.Apply(replacement, type, current);
+            return replacement;
         }, cancellationToken);
     }
 
@@ -170,51 +173,140 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
     }
 
     /// <summary>
-    /// Reads, changes and writes one user under the write lock. A change that changes nothing is not written (its
-    /// event says skipped), and the email rows are rewritten only when the emails changed. The user's groups are read
-    /// after the write slot is left, so that writers queue for as short a time as possible.
+    /// Changes one user. The change is worked out before the write slot is taken, from the user as last committed, and
+    /// written in the slot only if the row is still at that version (the UPDATE says so itself). Otherwise — the user
+    /// changed meanwhile (in a batch not yet committed, or through another node), or the change failed or changed
+    /// nothing — the user is read, changed and written again under the write lock, as the answer must be about the
+    /// row as it is there. Writers queue for the slot (SQLite has one), so what can be done before it is: the PATCH
+    /// itself, the serialised resource and the event's row. A change that changes nothing is not written (its event
+    /// says skipped), and the email rows are rewritten only when the emails changed. The user's groups are read after
+    /// the write slot is left.
     /// </summary>
     private async Task<StoredResource> ChangeAsync(EventContext context, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var directoryId = context.DirectoryId;
-        StoredResource result;
+        var planned = await PlanChangeAsync(context, id, ifMatch, change, cancellationToken);
+        (StoredResource Resource, bool Changed) result;
         await using (var write = await database.BeginAsync(cancellationToken))
         {
-            var (connection, transaction) = (write.Connection, write.Transaction);
-            var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
-            Preconditions.CheckIfMatch(ifMatch, current);
-            var attributes = change(current.Attributes);
-            result = current;
-            if (!JsonNode.DeepEquals(attributes, current.Attributes))
-            {
-                RequireUpdateFeatures(context.App, current.Attributes, attributes);
-                result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
-                await WriteUniqueAsync(() => connection.ExecuteAsync(Update.For(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
-                if (!JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]))
-                {
-                    await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id }, transaction);
-                    await WriteEmailsAsync(connection, transaction, directoryId, result);
-                }
+            result = planned is not null && await WritePlannedAsync(write, context, planned)
+                ? (planned.Result, true)
+                : await ChangeLockedAsync(write, context, id, ifMatch, change);
+            await write.CommitAsync(cancellationToken);
+        }
 
-                var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), id, attributes, current.Attributes) with
-                {
-                    Changes = AttributeChanges.Between(current.Attributes, attributes),
-                };
-                await events.RecordAsync(write, context, draft, result.LastModified);
-                await write.CommitAsync(cancellationToken);
-                lists.Changed(directoryId);
-            }
-            else
-            {
-                await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Update, id, current.Attributes).Unchanged(), time.GetUtcNow());
-                await write.CommitAsync(cancellationToken);
-            }
+        if (result.Changed)
+        {
+            lists.Changed(directoryId);
         }
 
         await using var read = await database.OpenAsync(cancellationToken);
         var groups = await GroupsOfAsync(read, directoryId, [id]);
-        return result with { Attributes = WithGroups(result.Attributes, groups[id]) };
+        return result.Resource with { Attributes = WithGroups(result.Resource.Attributes, groups[id]) };
+    }
+
+    /// <summary>A change worked out from the committed row, to be written if that row is still the one in the slot.</summary>
+    private sealed record PlannedChange(StoredResource Result, string Update, object Columns, bool EmailsChanged, EventRow Event);
+
+    /// <summary>
+    /// The change worked out from the user as last committed, or null when it must be decided under the write lock:
+    /// no such user (yet), a failed precondition or change, or nothing changed — each may differ on the row as it is
+    /// in the slot.
+    /// </summary>
+    private async Task<PlannedChange?> PlanChangeAsync(EventContext context, string id, string? ifMatch, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
+    {
+        var directoryId = context.DirectoryId;
+        ResourceRows.Row? row;
+        await using (var read = await database.OpenAsync(cancellationToken))
+        {
+            row = await ResourceRows.FindAsync(read, database.Dialect, Table, directoryId, id);
+        }
+
+        if (row is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var current = row.ToStored();
+            Preconditions.CheckIfMatch(ifMatch, current);
+            var attributes = change(current.Attributes);
+            if (JsonNode.DeepEquals(attributes, current.Attributes))
+            {
+                return null;
+            }
+
+            RequireUpdateFeatures(context.App, current.Attributes, attributes);
+            var result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
+            var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), id, attributes, current.Attributes) with
+            {
+                Changes = AttributeChanges.Between(current.Attributes, attributes),
+            };
+            return new PlannedChange(result, Update.IfUnchangedSince(current.Attributes, attributes), Columns(directoryId, result),
+                !JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]), EventRecorder.Prepare(context, draft, result.LastModified));
+        }
+        catch (ScimException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes a planned change if the user is still at the version it was worked out from; false if not.</summary>
+    private async Task<bool> WritePlannedAsync(WriteTransaction write, EventContext context, PlannedChange planned)
+    {
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        var updated = 0;
+        await WriteUniqueAsync(async () => updated = await connection.ExecuteAsync(planned.Update, planned.Columns, transaction), planned.Result.Attributes);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        if (planned.EmailsChanged)
+        {
+            await ReplaceEmailsAsync(connection, transaction, context.DirectoryId, planned.Result);
+        }
+
+        await events.RecordAsync(write, context, planned.Event);
+        return true;
+    }
+
+    /// <summary>Reads, changes and writes one user under the write lock (the row as it is in the slot).</summary>
+    private async Task<(StoredResource Resource, bool Changed)> ChangeLockedAsync(WriteTransaction write, EventContext context, string id, string? ifMatch, Func<JsonObject, JsonObject> change)
+    {
+        var directoryId = context.DirectoryId;
+        var (connection, transaction) = (write.Connection, write.Transaction);
+        var current = await FindOrThrowAsync(connection, transaction, directoryId, id);
+        Preconditions.CheckIfMatch(ifMatch, current);
+        var attributes = change(current.Attributes);
+        if (JsonNode.DeepEquals(attributes, current.Attributes))
+        {
+            await events.RecordAsync(write, context, EventDraft.ForUser(EventOperations.Update, id, current.Attributes).Unchanged(), time.GetUtcNow());
+            return (current, false);
+        }
+
+        RequireUpdateFeatures(context.App, current.Attributes, attributes);
+        var result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
+        await WriteUniqueAsync(() => connection.ExecuteAsync(Update.For(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
+        if (!JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]))
+        {
+            await ReplaceEmailsAsync(connection, transaction, directoryId, result);
+        }
+
+        var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), id, attributes, current.Attributes) with
+        {
+            Changes = AttributeChanges.Between(current.Attributes, attributes),
+        };
+        await events.RecordAsync(write, context, draft, result.LastModified);
+        return (result, true);
+    }
+
+    private static async Task ReplaceEmailsAsync(DbConnection connection, DbTransaction transaction, string directoryId, StoredResource user)
+    {
+        await connection.ExecuteAsync("DELETE FROM user_emails WHERE directory_id = @directoryId AND user_id = @id", new { directoryId, id = user.Id }, transaction);
+        await WriteEmailsAsync(connection, transaction, directoryId, user);
     }
 
     private static readonly ChangedColumnsUpdate Update = new(

@@ -441,6 +441,26 @@ public sealed class UsersEndpointTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task Concurrent_patches_of_one_user_each_keep_their_change_and_the_version_counts_them_all()
+    {
+        // A PATCH is worked out before the write slot from the committed user and written only if the user is still
+        // at that version; racing PATCHes of one user must each be worked out again on the row as it is in the slot.
+        var scim = await hub.NewAppAsync();
+        var id = await scim.CreateUserAsync(Bodies.Unique("racer"));
+        var numbers = Enumerable.Range(0, 24).Select(i => $"+1 555 01{i:00}").ToList();
+
+        var responses = await Task.WhenAll(numbers.Select(number => scim.PatchAsync($"/Users/{id}", $$"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations":[{"op":"add","path":"phoneNumbers","value":[{"value":"{{number}}","type":"work"}]}]}
+            """)));
+        var user = await scim.GetAsync($"/Users/{id}");
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.Status));
+        Assert.Equal(numbers, user.Body!["phoneNumbers"]!.AsArray().Select(p => p!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("W/\"25\"", user.Body["meta"]!["version"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_scan_that_runs_while_users_are_deleted_behind_it_skips_nobody()
     {
         var scim = await hub.NewAppAsync();
