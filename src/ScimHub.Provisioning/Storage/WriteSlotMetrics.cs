@@ -21,7 +21,8 @@ public static class WriteSlotMetrics
     {
         Meter.CreateObservableCounter("scimhub.sqlite.write_slot.held", () => Volatile.Read(ref heldTicks) / (double)Stopwatch.Frequency, "s",
             "Time SQLite writers held the write slot.");
-        Meter.CreateObservableCounter("scimhub.sqlite.writes", () => Volatile.Read(ref writes), "{write}", "Writes committed through the write slot.");
+        Meter.CreateObservableCounter("scimhub.sqlite.writes", () => Volatile.Read(ref writes), "{write}",
+            "Writes kept in a batch by the write slot (counted as each writer leaves; a batch that fails later included).");
         Meter.CreateObservableCounter("scimhub.sqlite.batches", () => Volatile.Read(ref batches), "{batch}", "Group commits (batches of writes) made.");
     }
 

@@ -22,3 +22,10 @@ CREATE TRIGGER tr_apps_auth AFTER UPDATE OR DELETE ON apps
     FOR EACH ROW EXECUTE FUNCTION bump_auth_version();
 CREATE TRIGGER tr_directories_auth AFTER UPDATE OR DELETE ON directories
     FOR EACH ROW EXECUTE FUNCTION bump_auth_version();
+-- TRUNCATE fires no row triggers.
+CREATE TRIGGER tr_app_tokens_auth_truncate AFTER TRUNCATE ON app_tokens
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_version();
+CREATE TRIGGER tr_apps_auth_truncate AFTER TRUNCATE ON apps
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_version();
+CREATE TRIGGER tr_directories_auth_truncate AFTER TRUNCATE ON directories
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_version();
