@@ -390,6 +390,44 @@ public sealed class UsersEndpointTests(HubFactory hub)
         Assert.Contains("\"Resources\":[" + read + "]", searched, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_create_answers_with_the_user_byte_for_byte_as_a_GET_does_and_with_its_etag_and_location()
+    {
+        var scim = await hub.NewAppAsync();
+        var userName = Bodies.Unique("created");
+        using var post = new HttpRequestMessage(HttpMethod.Post, scim.BasePath + "/Users")
+        {
+            Content = new StringContent(Bodies.User(userName, $$"""
+                "title": "Zoë \"Q\" <&>", "nickName": null, "password": "not-returned-1A!",
+                "{{Bodies.EnterpriseSchema}}": { "department": "Tour Operations", "manager": { "value": "26118915" } },
+                "addresses": [{ "type": "work", "locality": "Redmond", "primary": true }]
+                """), System.Text.Encoding.UTF8, "application/scim+json"),
+        };
+        post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", scim.Token);
+
+        using var created = await scim.Http.SendAsync(post, TestContext.Current.CancellationToken);
+        var body = await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+        var read = await RawAsync(scim, HttpMethod.Get, $"/Users/{id}");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(read, body);
+        Assert.DoesNotContain("password", body, StringComparison.Ordinal);
+        Assert.Equal("W/\"1\"", created.Headers.ETag?.ToString());
+        Assert.EndsWith($"{scim.BasePath}/Users/{id}", created.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_create_with_attributes_answers_with_only_those()
+    {
+        var scim = await hub.NewAppAsync();
+
+        var created = await scim.PostAsync("/Users?attributes=userName", Bodies.User(Bodies.Unique("few")));
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal(["id", "schemas", "userName"], created.Body!.AsObject().Select(p => p.Key).Where(k => k != "meta").Order(StringComparer.Ordinal));
+    }
+
     private static async Task<string> RawAsync(ScimClient scim, HttpMethod method, string path, string? json = null)
     {
         using var request = new HttpRequestMessage(method, scim.BasePath + path);
