@@ -238,12 +238,7 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
                 return null;
             }
 
-            RequireUpdateFeatures(context.App, current.Attributes, attributes);
-            var result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
-            var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), id, attributes, current.Attributes) with
-            {
-                Changes = AttributeChanges.Between(current.Attributes, attributes),
-            };
+            var (result, draft) = Changed(context, current, attributes);
             return new PlannedChange(result, Update.IfUnchangedSince(current.Attributes, attributes), Columns(directoryId, result),
                 !JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]), EventRecorder.Prepare(context, draft, result.LastModified));
         }
@@ -287,20 +282,30 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
             return (current, false);
         }
 
-        RequireUpdateFeatures(context.App, current.Attributes, attributes);
-        var result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
+        var (result, draft) = Changed(context, current, attributes);
         await WriteUniqueAsync(() => connection.ExecuteAsync(Update.For(current.Attributes, attributes), Columns(directoryId, result), transaction), attributes);
         if (!JsonNode.DeepEquals(attributes["emails"], current.Attributes["emails"]))
         {
             await ReplaceEmailsAsync(connection, transaction, directoryId, result);
         }
 
-        var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), id, attributes, current.Attributes) with
+        await events.RecordAsync(write, context, draft, result.LastModified);
+        return (result, true);
+    }
+
+    /// <summary>
+    /// The user <paramref name="current"/> becomes with <paramref name="attributes"/> (the next version), and the event
+    /// that says so; the app's features must allow the change. Both ways of writing a change (planned, or locked) use it.
+    /// </summary>
+    private (StoredResource Result, EventDraft Event) Changed(EventContext context, StoredResource current, JsonObject attributes)
+    {
+        RequireUpdateFeatures(context.App, current.Attributes, attributes);
+        var result = current with { Attributes = attributes, LastModified = time.GetUtcNow(), Version = current.Version + 1 };
+        var draft = EventDraft.ForUser(OperationOf(current.Attributes, attributes), current.Id, attributes, current.Attributes) with
         {
             Changes = AttributeChanges.Between(current.Attributes, attributes),
         };
-        await events.RecordAsync(write, context, draft, result.LastModified);
-        return (result, true);
+        return (result, draft);
     }
 
     private static async Task ReplaceEmailsAsync(DbConnection connection, DbTransaction transaction, string directoryId, StoredResource user)
