@@ -11,13 +11,13 @@ internal sealed class LoadGenerator : IDisposable
 {
     private readonly HttpClient http;
     private readonly Func<TimeSpan> serverCpu;
-    private readonly Func<Task<double?>>? slotHeld;
+    private readonly Func<Task<HubCounters>>? counters;
 
-    /// <summary><paramref name="slotHeld"/>, if given, tells how long the server's SQLite write slot has been held so far (seconds).</summary>
-    public LoadGenerator(Uri baseAddress, string? token, Func<TimeSpan> serverCpu, Func<Task<double?>>? slotHeld = null)
+    /// <summary><paramref name="counters"/>, if given, reads the hub's running totals (<see cref="HubCounters"/>).</summary>
+    public LoadGenerator(Uri baseAddress, string? token, Func<TimeSpan> serverCpu, Func<Task<HubCounters>>? counters = null)
     {
         this.serverCpu = serverCpu;
-        this.slotHeld = slotHeld;
+        this.counters = counters;
         http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -37,7 +37,7 @@ internal sealed class LoadGenerator : IDisposable
         var latencies = new double[count];
         var next = -1;
         var errors = 0;
-        var heldBefore = slotHeld is null ? null : await slotHeld();
+        var countersBefore = counters is null ? null : await counters();
         var cpuBefore = serverCpu();
         var machineBefore = MachineCpu.Read();
         var clock = Stopwatch.StartNew();
@@ -76,13 +76,16 @@ internal sealed class LoadGenerator : IDisposable
         clock.Stop();
         var cpu = serverCpu() - cpuBefore;
         var busy = MachineCpu.Read().BusySince(machineBefore);
-        var heldAfter = slotHeld is null ? null : await slotHeld();
+        var countersAfter = counters is null ? null : await counters();
         // The hub's exporter caches a scrape for a moment: a burst shorter than a few seconds is not told.
-        var slotBusy = heldAfter - heldBefore is { } held && clock.Elapsed >= TimeSpan.FromSeconds(2) ? held / clock.Elapsed.TotalSeconds : (double?)null;
+        var told = countersBefore is not null && countersAfter is not null && clock.Elapsed >= TimeSpan.FromSeconds(2);
+        var slotBusy = told && countersAfter!.SlotHeldSeconds - countersBefore!.SlotHeldSeconds is { } held ? held / clock.Elapsed.TotalSeconds : (double?)null;
+        var allocated = told ? (countersAfter!.AllocatedBytes - countersBefore!.AllocatedBytes) / count : (double?)null;
+        var gcPaused = told ? (countersAfter!.GcPauseSeconds - countersBefore!.GcPauseSeconds) / clock.Elapsed.TotalSeconds : (double?)null;
         var first = latencies[0];
         var last = latencies[count - 1];
         Array.Sort(latencies);
-        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu, busy, slotBusy);
+        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu, busy, slotBusy, allocated, gcPaused);
     }
 
     public void Dispose() => http.Dispose();

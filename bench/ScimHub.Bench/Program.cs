@@ -70,16 +70,10 @@ try
     using var ceilingLoad = new LoadGenerator(hello.BaseAddress, null, hello.CpuTime);
     using var metrics = new HttpClient { BaseAddress = hub.BaseAddress };
 
-    // The hub's /metrics: the time its SQLite write slot has been held (none on PostgreSQL).
-    async Task<double?> SlotHeldAsync()
-    {
-        const string name = "scimhub_sqlite_write_slot_held_seconds_total";
-        var text = await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
-        return line is null ? null : double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
-    }
+    // The hub's /metrics: its write slot, allocations and GC pauses so far.
+    async Task<HubCounters> CountersAsync() => HubCounters.Parse(await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
 
-    using var load = new LoadGenerator(hub.BaseAddress, token, hub.CpuTime, SlotHeldAsync);
+    using var load = new LoadGenerator(hub.BaseAddress, token, hub.CpuTime, CountersAsync);
 
     Task<LoadResult> CeilingAsync(int concurrency) =>
         ceilingLoad.RunAsync(concurrency == 1 ? 3000 : 20000, concurrency, _ => new HttpRequestMessage(HttpMethod.Get, "/hello"));
@@ -89,7 +83,7 @@ try
     {
         var rate = perSecond ?? result.PerSecond;
         Report(string.Create(CultureInfo.InvariantCulture,
-            $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling.PerSecond:P1} of hello ({ceiling.PerSecond:N0} req/s)  CPU {result.ServerCpuUs:N0} µs/req (hello {ceiling.ServerCpuUs:N0}), cores busy {result.MachineBusy:P0}{(result.SlotBusy is { } slot ? $", write slot held {slot:P0}" : "")}"));
+            $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling.PerSecond:P1} of hello ({ceiling.PerSecond:N0} req/s)  CPU {result.ServerCpuUs:N0} µs/req (hello {ceiling.ServerCpuUs:N0}), cores busy {result.MachineBusy:P0}{(result.SlotBusy is { } slot ? $", write slot held {slot:P0}" : "")}{(result.AllocatedPerRequest is { } allocated ? $", {allocated / 1024:N1} KB allocated/req, GC paused {result.GcPaused:P1}" : "")}"));
     }
 
     Report($"ScimHub bench: {users:N0} users on {provider}, provisioning events {(events ? "on" : "off")}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
@@ -204,7 +198,7 @@ try
         }
 
         var adminKey = keyOutput.ToString().Split('\n').Single(l => l.StartsWith("Admin key:", StringComparison.Ordinal))[10..].Trim();
-        using var adminLoad = new LoadGenerator(hub.BaseAddress, adminKey, hub.CpuTime, SlotHeldAsync);
+        using var adminLoad = new LoadGenerator(hub.BaseAddress, adminKey, hub.CpuTime, CountersAsync);
         var reportQueries = Math.Min(5000, Math.Max(1000, users / 20));
         var empty = 0;
         async Task CountEmptyAsync(HttpResponseMessage r)
