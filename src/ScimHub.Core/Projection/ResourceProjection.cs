@@ -61,7 +61,7 @@ public static class ResourceProjection
         var result = new JsonObject();
         foreach (var (key, value) in obj)
         {
-            var definition = attributes.FirstOrDefault(a => a.Name == key);
+            var definition = Exactly(attributes, key);
             var kept = definition is null || value is null ? null : ProjectAttribute(schema, definition, value, selection);
             if (kept is not null)
             {
@@ -106,6 +106,12 @@ public static class ResourceProjection
             return null;
         }
 
+        if (selection.Excluded.Count == 0)
+        {
+            // The common case (no excludedAttributes): nothing to look up per attribute.
+            return value.DeepClone();
+        }
+
         var excluded = selection.Excluded.Where(p => p.Attribute == definition && p.Schema == schema).ToList();
         if (excluded.Any(p => p.SubAttribute is null))
         {
@@ -119,6 +125,20 @@ public static class ResourceProjection
 
         var dropped = excluded.Select(p => p.SubAttribute!.Name).ToHashSet(StringComparer.Ordinal);
         return KeepSubAttributes(value, definition, name => !dropped.Contains(name));
+    }
+
+    /// <summary>The attribute spelled exactly <paramref name="name"/> (stored resources use the schema's spelling).</summary>
+    private static AttributeDefinition? Exactly(IReadOnlyList<AttributeDefinition> attributes, string name)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (attributes[i].Name == name)
+            {
+                return attributes[i];
+            }
+        }
+
+        return null;
     }
 
     private static JsonNode? KeepSubAttributes(JsonNode value, AttributeDefinition definition, Func<string, bool> keep)

@@ -24,7 +24,7 @@ public static class ResourceReader
         var extensions = new List<string>();
         foreach (var (key, value) in body)
         {
-            if (IsOneOf(key, "schemas", "id", "meta"))
+            if (IsServerOwned(key))
             {
                 // schemas is rebuilt below; id and meta are the server's (RFC 7643 §3.1: readOnly, ignored on input).
                 continue;
@@ -63,7 +63,13 @@ public static class ResourceReader
             }
         }
 
-        result.Insert(0, "schemas", new JsonArray(extensions.Prepend(type.Schema.Id).Select(s => (JsonNode)JsonValue.Create(s)).ToArray()));
+        var schemaIds = new JsonArray(JsonValue.Create(type.Schema.Id));
+        foreach (var extension in extensions)
+        {
+            schemaIds.Add(extension);
+        }
+
+        result.Insert(0, "schemas", schemaIds);
         CheckRequired(result, type);
         return result;
     }
@@ -73,8 +79,13 @@ public static class ResourceReader
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(type);
-        foreach (var attribute in type.Schema.Attributes.Where(a => a.Required))
+        foreach (var attribute in type.Schema.Attributes)
         {
+            if (!attribute.Required)
+            {
+                continue;
+            }
+
             var value = resource[attribute.Name];
             if (value is null || (value is JsonValue text && text.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(text.GetValue<string>())))
             {
@@ -187,7 +198,7 @@ public static class ResourceReader
         var result = new JsonObject();
         foreach (var (key, item) in obj)
         {
-            var sub = subAttributes.FirstOrDefault(a => string.Equals(a.Name, key, StringComparison.OrdinalIgnoreCase))
+            var sub = AttributeDefinition.Named(subAttributes, key)
                 ?? throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"'{path}.{key}' is not a known attribute.");
             if (!IsWritable(sub))
             {
@@ -320,8 +331,11 @@ public static class ResourceReader
         result[name] = value;
     }
 
-    private static bool IsOneOf(string key, params string[] names) =>
-        names.Any(n => string.Equals(key, n, StringComparison.OrdinalIgnoreCase));
+    /// <summary>schemas (rebuilt by the reader), id and meta (the server's).</summary>
+    private static bool IsServerOwned(string key) =>
+        string.Equals(key, "schemas", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(key, "id", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(key, "meta", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsBase64(string text)
     {

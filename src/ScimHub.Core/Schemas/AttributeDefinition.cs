@@ -27,6 +27,23 @@ public sealed record AttributeDefinition
 
     public IReadOnlyList<AttributeDefinition> SubAttributes { get; init; } = [];
 
-    public AttributeDefinition? FindSubAttribute(string name) =>
-        SubAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+    public AttributeDefinition? FindSubAttribute(string name) => Named(SubAttributes, name);
+
+    /// <summary>
+    /// The attribute of <paramref name="attributes"/> called <paramref name="name"/>, case-insensitively (RFC 7643
+    /// §2.1), or null. A plain loop: every attribute of every request is looked up here, so no closure or enumerator.
+    /// </summary>
+    public static AttributeDefinition? Named(IReadOnlyList<AttributeDefinition> attributes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (string.Equals(attributes[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return attributes[i];
+            }
+        }
+
+        return null;
+    }
 }

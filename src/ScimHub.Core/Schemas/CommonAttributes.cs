@@ -38,6 +38,5 @@ public static class CommonAttributes
 
     public static readonly IReadOnlyList<AttributeDefinition> All = [Id, ExternalId, Meta];
 
-    public static AttributeDefinition? Find(string name) =>
-        All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+    public static AttributeDefinition? Find(string name) => AttributeDefinition.Named(All, name);
 }

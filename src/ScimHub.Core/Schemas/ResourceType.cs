@@ -8,11 +8,25 @@ public sealed record ResourceType(string Name, string Endpoint, string Descripti
 {
     public IEnumerable<SchemaDefinition> AllSchemas => Extensions.Select(e => e.Schema).Prepend(Schema);
 
+    /// <summary>The core schema or the extension with this URN (case-insensitively), or null.</summary>
     public SchemaDefinition? FindSchema(string urn) =>
-        AllSchemas.FirstOrDefault(s => string.Equals(s.Id, urn, StringComparison.OrdinalIgnoreCase));
+        string.Equals(Schema.Id, urn, StringComparison.OrdinalIgnoreCase) ? Schema : FindExtension(urn);
 
-    public bool IsExtension(string urn) =>
-        Extensions.Any(e => string.Equals(e.Schema.Id, urn, StringComparison.OrdinalIgnoreCase));
+    public bool IsExtension(string urn) => FindExtension(urn) is not null;
+
+    // Loops, not LINQ: every member of every resource read or written is looked up here.
+    private SchemaDefinition? FindExtension(string urn)
+    {
+        for (var i = 0; i < Extensions.Count; i++)
+        {
+            if (string.Equals(Extensions[i].Schema.Id, urn, StringComparison.OrdinalIgnoreCase))
+            {
+                return Extensions[i].Schema;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Finds the attribute a path names, or null. The core schema is searched when the path carries no URN.</summary>
     public ResolvedPath? Resolve(AttributePath path)

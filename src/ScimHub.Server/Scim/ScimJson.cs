@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using ScimHub.Core;
+using Microsoft.Extensions.ObjectPool;
 using ScimHub.Core.Errors;
 
 namespace ScimHub.Server.Scim;
@@ -37,7 +40,10 @@ internal static class ScimJson
             ?? throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body must be a JSON object.");
         try
         {
-            CheckStrings(body, "");
+            if (HoldsNul(body, out var path))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{path}' contains the character U+0000, which the hub does not store.");
+            }
         }
         catch (InvalidOperationException)
         {
@@ -49,40 +55,69 @@ internal static class ScimJson
     }
 
     /// <summary>
-    /// Refuses strings no database can store or .NET can read: U+0000 (PostgreSQL text rejects it) and lone UTF-16
-    /// surrogates written as \uD800 escapes (reading them throws). Checked once here, for every body.
+    /// Finds strings no database can store or .NET can read: U+0000 (PostgreSQL text rejects it), and lone UTF-16
+    /// surrogates written as \uD800 escapes or bytes that are not UTF-8 (reading them throws
+    /// <see cref="InvalidOperationException"/>). Checked once here, for every body. <paramref name="path"/> is where
+    /// the U+0000 is (a member name's is its object's path), built only when there is one.
     /// </summary>
-    private static void CheckStrings(JsonNode? node, string path)
+    private static bool HoldsNul(JsonNode? node, out string path)
     {
+        path = "";
         switch (node)
         {
             case JsonObject obj:
                 foreach (var (key, value) in obj)
                 {
-                    CheckText(key, path);
-                    CheckStrings(value, path.Length == 0 ? key : $"{path}.{key}");
+                    if (key.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+
+                    if (HoldsNul(value, out var inner))
+                    {
+                        path = inner.Length == 0 || inner[0] == '[' ? key + inner : $"{key}.{inner}";
+                        return true;
+                    }
                 }
 
-                break;
+                return false;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    CheckStrings(array[i], $"{path}[{i}]");
+                    if (HoldsNul(array[i], out var inner))
+                    {
+                        path = $"[{i}]{(inner.Length == 0 || inner[0] == '[' ? inner : "." + inner)}";
+                        return true;
+                    }
                 }
 
-                break;
+                return false;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                CheckText(value.GetValue<string>(), path);
-                break;
+                return StringHoldsNul(value);
+            default:
+                return false;
         }
     }
 
-    private static void CheckText(string text, string path)
+    private static bool StringHoldsNul(JsonValue value)
     {
-        if (text.Contains('\0', StringComparison.Ordinal))
+        if (value.TryGetValue<JsonElement>(out var element))
         {
-            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{path}' contains the character U+0000, which the hub does not store.");
+            // As parsed: without a backslash the text has no escape, so no U+0000 and no lone surrogate (a raw control
+            // character is not valid JSON); it need not become a string here, only be UTF-8.
+            var raw = JsonMarshal.GetRawUtf8Value(element);
+            if (!raw.Contains((byte)'\\'))
+            {
+                if (!Utf8.IsValid(raw))
+                {
+                    throw new InvalidOperationException("The string is not UTF-8.");
+                }
+
+                return false;
+            }
         }
+
+        return value.GetValue<string>().Contains('\0', StringComparison.Ordinal);
     }
 
     public static IResult Write(int status, JsonNode body, string? etag = null, string? location = null) =>
@@ -94,6 +129,9 @@ internal static class ScimJson
     private sealed class ScimJsonResult(int status, Action<Utf8JsonWriter> write, string? etag, string? location) : IResult
     {
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = ScimJsonOptions.Output.Encoder };
+
+        /// <summary>Response buffers, reused: a fresh one grew (and was thrown away) at every response.</summary>
+        private static readonly ObjectPool<ArrayBufferWriter<byte>> Buffers = new DefaultObjectPool<ArrayBufferWriter<byte>>(new BufferPolicy());
 
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -112,14 +150,41 @@ internal static class ScimJson
 
             // Written as UTF-8 into a buffer (no string of the whole body), all of it before anything is sent: a value
             // that cannot be written is still a 500, not a cut-off 200, and the response has its Content-Length.
-            var buffer = new ArrayBufferWriter<byte>();
-            await using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            var buffer = Buffers.Get();
+            try
             {
-                write(writer);
-            }
+                await using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+                {
+                    write(writer);
+                }
 
-            response.ContentLength = buffer.WrittenCount;
-            await response.BodyWriter.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
+                response.ContentLength = buffer.WrittenCount;
+                await response.BodyWriter.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
+            }
+            finally
+            {
+                // Only once the write is done: until then the response may still read the buffer.
+                Buffers.Return(buffer);
+            }
+        }
+
+        private sealed class BufferPolicy : PooledObjectPolicy<ArrayBufferWriter<byte>>
+        {
+            /// <summary>A buffer that grew past this (a large page) is let go rather than kept for the next response.</summary>
+            private const int MaxKept = 256 * 1024;
+
+            public override ArrayBufferWriter<byte> Create() => new(4096);
+
+            public override bool Return(ArrayBufferWriter<byte> obj)
+            {
+                if (obj.Capacity > MaxKept)
+                {
+                    return false;
+                }
+
+                obj.ResetWrittenCount();
+                return true;
+            }
         }
     }
 }

@@ -167,6 +167,33 @@ public sealed class BadInputTests(HubFactory hub)
         response.AssertError(HttpStatusCode.BadRequest, scimType);
     }
 
+    [Fact]
+    public async Task A_string_that_is_not_utf8_is_400_invalidSyntax()
+    {
+        var scim = await hub.NewAppAsync();
+        // "bad-" then 0xC3 0x28: a lead byte followed by one that cannot continue it.
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bad-"""), 0xC3, 0x28, .. "\" }"u8];
+
+        var response = await scim.SendAsync(HttpMethod.Post, "/Users", null, configure: request =>
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/scim+json") } });
+
+        response.AssertError(HttpStatusCode.BadRequest, "invalidSyntax");
+    }
+
+    [Theory]
+    [InlineData("\"emails\": [{ \"value\": \"a\\u0000@example.com\" }]", "emails[0].value")]
+    [InlineData("\"name\": { \"givenName\": \"A\\u0000\" }", "name.givenName")]
+    [InlineData("\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\": { \"manager\": { \"value\": \"\\u0000\" } }", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager.value")]
+    public async Task A_nul_deep_in_a_body_is_named_by_its_path(string member, string path)
+    {
+        var scim = await hub.NewAppAsync();
+
+        var response = await scim.PostAsync("/Users", $$"""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{{Bodies.Unique("nul")}}", {{member}} }""");
+
+        response.AssertError(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Contains($"'{path}'", response.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("userName")]
     [InlineData("externalId")]

@@ -51,6 +51,49 @@ public sealed class AttributeChangesTests
         Assert.Contains("characters, not recorded", change.New, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_value_of_exactly_the_cap_is_recorded_and_one_character_more_is_not(bool parsed)
+    {
+        // As JSON, a string is its characters and two quotes.
+        var fits = new string('x', AttributeChanges.MaxValueLength - 2);
+        var over = fits + "x";
+
+        Assert.Equal($"\"{fits}\"", NewValue(fits, parsed));
+        Assert.Contains($"({AttributeChanges.MaxValueLength + 1} characters, not recorded)", NewValue(over, parsed), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_list_of_short_values_longer_than_the_cap_together_is_recorded_as_its_size_only()
+    {
+        var emails = string.Join(", ", Enumerable.Range(0, 200).Select(i => $$"""{ "value": "user{{i}}@example.com" }"""));
+
+        var change = Assert.Single(Changes(null, $$"""{ "emails": [{{emails}}] }"""));
+
+        Assert.Contains("characters, not recorded", change.New, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(300, true)]
+    [InlineData(400, false)]
+    public void Characters_written_as_escapes_count_at_their_escaped_length(int count, bool recorded)
+    {
+        // é is written as \u00E9: six characters each.
+        var text = new string('é', count);
+
+        var change = Assert.Single(Changes(null, $$"""{ "title": "{{text}}" }"""));
+
+        Assert.Equal(recorded, !change.New!.Contains("not recorded", StringComparison.Ordinal));
+    }
+
+    /// <summary>The recorded new value of a title set to <paramref name="text"/>, parsed from JSON or built in code.</summary>
+    private static string? NewValue(string text, bool parsed)
+    {
+        var after = parsed ? Json($$"""{ "title": "{{text}}" }""") : new JsonObject { ["title"] = text };
+        return AttributeChanges.Between(null, after).Single()!["new"]!.ToJsonString();
+    }
+
     [Fact]
     public void Identical_versions_have_no_changes() =>
         Assert.Empty(Changes("""{ "userName": "u", "name": { "givenName": "G" } }""", """{ "userName": "u", "name": { "givenName": "G" } }"""));
