@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
-using ScimHub.Core;
 using Microsoft.Extensions.ObjectPool;
+using ScimHub.Core;
 using ScimHub.Core.Errors;
 
 namespace ScimHub.Server.Scim;
