@@ -33,7 +33,7 @@ public static class ResourceReader
             var extension = type.FindSchema(key);
             if (extension is not null && !ReferenceEquals(extension, type.Schema))
             {
-                var read = ReadComplex(extension.Attributes, value, key);
+                var read = ReadComplex(extension.Attributes, value, new ValuePath(key, null));
                 if (read is not null)
                 {
                     SetUnique(result, extension.Id, read);
@@ -56,7 +56,7 @@ public static class ResourceReader
                 continue;
             }
 
-            var normalised = ReadValue(definition, value, definition.Name);
+            var normalised = ReadValue(definition, value, new ValuePath(definition.Name, null));
             if (normalised is not null)
             {
                 SetUnique(result, definition.Name, normalised);
@@ -109,6 +109,11 @@ public static class ResourceReader
     public static JsonNode? ReadValue(AttributeDefinition definition, JsonNode? value, string path)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        return ReadValue(definition, value, new ValuePath(path, null));
+    }
+
+    private static JsonNode? ReadValue(AttributeDefinition definition, JsonNode? value, ValuePath path)
+    {
         if (value is null)
         {
             return null;
@@ -151,7 +156,7 @@ public static class ResourceReader
         return ReadSingle(definition, value, path);
     }
 
-    private static JsonNode? ReadSingle(AttributeDefinition definition, JsonNode? value, string path)
+    private static JsonNode? ReadSingle(AttributeDefinition definition, JsonNode? value, ValuePath path)
     {
         if (value is null)
         {
@@ -183,7 +188,7 @@ public static class ResourceReader
         return ReadScalar(definition, jsonValue, path);
     }
 
-    private static JsonObject? ReadComplex(IReadOnlyList<AttributeDefinition> subAttributes, JsonNode? value, string path)
+    private static JsonObject? ReadComplex(IReadOnlyList<AttributeDefinition> subAttributes, JsonNode? value, ValuePath path)
     {
         if (value is null)
         {
@@ -205,7 +210,7 @@ public static class ResourceReader
                 continue;
             }
 
-            var read = ReadValue(sub, item, $"{path}.{sub.Name}");
+            var read = ReadValue(sub, item, path.Child(sub.Name));
             if (read is not null)
             {
                 SetUnique(result, sub.Name, read);
@@ -215,7 +220,7 @@ public static class ResourceReader
         return result.Count == 0 ? null : result;
     }
 
-    private static JsonValue ReadScalar(AttributeDefinition definition, JsonValue value, string path)
+    private static JsonValue ReadScalar(AttributeDefinition definition, JsonValue value, ValuePath path)
     {
         var kind = value.GetValueKind();
         switch (definition.Type)
@@ -297,7 +302,7 @@ public static class ResourceReader
         }
     }
 
-    private static void CheckSinglePrimary(JsonArray list, string path)
+    private static void CheckSinglePrimary(JsonArray list, ValuePath path)
     {
         var primaries = list.Count(item => item is JsonObject o && o["primary"] is JsonValue p && p.GetValueKind() == JsonValueKind.True);
         if (primaries > 1)
@@ -341,6 +346,17 @@ public static class ResourceReader
     {
         var buffer = new byte[text.Length];
         return Convert.TryFromBase64String(text, buffer, out _);
+    }
+
+    /// <summary>
+    /// Where a value is in the body (<c>name.givenName</c>), for error messages: a sub-attribute's path is joined only
+    /// when a message needs it, not for every value read.
+    /// </summary>
+    private readonly record struct ValuePath(string Parent, string? Name)
+    {
+        public ValuePath Child(string name) => Name is null ? new(Parent, name) : new(ToString(), name);
+
+        public override string ToString() => Name is null ? Parent : $"{Parent}.{Name}";
     }
 
     private static string Describe(AttributeType type) => type switch

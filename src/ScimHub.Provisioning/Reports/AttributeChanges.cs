@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScimHub.Core;
 
 namespace ScimHub.Provisioning.Reports;
 
@@ -16,21 +19,50 @@ public static class AttributeChanges
 
     private static readonly HashSet<string> Left = new(StringComparer.OrdinalIgnoreCase) { "password", "groups", "members", "schemas", "meta", "id" };
 
-    public static JsonArray Between(JsonObject? before, JsonObject? after)
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = ScimJsonOptions.Output.Encoder };
+
+    /// <summary>One buffer and writer per thread: a change list is written in one go, with no await in between.</summary>
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? perThread;
+
+    /// <summary>
+    /// The changes as the JSON text an event stores (an array of entries), or null when nothing differs. Written
+    /// straight from the two versions: no list of changes is built first.
+    /// </summary>
+    public static string? Between(JsonObject? before, JsonObject? after)
     {
-        var changes = new JsonArray();
-        Compare(before, after, "", top: true, changes);
-        return changes;
+        var (buffer, writer) = perThread ??= NewWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        var count = Compare(before, after, "", top: true, writer);
+        writer.WriteEndArray();
+        writer.Flush();
+        var json = count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 256 * 1024)
+        {
+            // A huge change list is not kept alive by the thread for the next one.
+            perThread = null;
+        }
+
+        return json;
     }
 
-    private static void Compare(JsonObject? before, JsonObject? after, string prefix, bool top, JsonArray changes)
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
     {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        return (buffer, new Utf8JsonWriter(buffer, WriterOptions));
+    }
+
+    private static int Compare(JsonObject? before, JsonObject? after, string prefix, bool top, Utf8JsonWriter writer)
+    {
+        var count = 0;
         // The members of after, then those only before has (member names are unique within an object).
         if (after is not null)
         {
             foreach (var (key, now) in after)
             {
-                CompareMember(key, before?[key], now, prefix, top, changes);
+                count += CompareMember(key, before?[key], now, prefix, top, writer);
             }
         }
 
@@ -40,17 +72,19 @@ public static class AttributeChanges
             {
                 if (after is null || !after.ContainsKey(key))
                 {
-                    CompareMember(key, old, null, prefix, top, changes);
+                    count += CompareMember(key, old, null, prefix, top, writer);
                 }
             }
         }
+
+        return count;
     }
 
-    private static void CompareMember(string key, JsonNode? old, JsonNode? now, string prefix, bool top, JsonArray changes)
+    private static int CompareMember(string key, JsonNode? old, JsonNode? now, string prefix, bool top, Utf8JsonWriter writer)
     {
         if ((top && Left.Contains(key)) || JsonNode.DeepEquals(old, now))
         {
-            return;
+            return 0;
         }
 
         // Extensions are keyed by their schema URN (urn:…, or Entra's http://schemas.microsoft.com/… for groups).
@@ -58,42 +92,45 @@ public static class AttributeChanges
         var path = isExtension ? key : prefix + key;
         if ((old is null or JsonObject) && (now is null or JsonObject))
         {
-            Compare(old as JsonObject, now as JsonObject, isExtension ? path + ":" : path + ".", top: false, changes);
-            return;
+            return Compare(old as JsonObject, now as JsonObject, isExtension ? path + ":" : path + ".", top: false, writer);
         }
 
-        var change = new JsonObject { ["attribute"] = path };
+        writer.WriteStartObject();
+        writer.WriteString("attribute", path);
         if (old is not null)
         {
-            change["old"] = Capped(old);
+            writer.WritePropertyName("old");
+            WriteCapped(writer, old);
         }
 
         if (now is not null)
         {
-            change["new"] = Capped(now);
+            writer.WritePropertyName("new");
+            WriteCapped(writer, now);
         }
 
-        changes.Add(change);
+        writer.WriteEndObject();
+        return 1;
     }
 
-    private static JsonNode Capped(JsonNode value)
+    private static void WriteCapped(Utf8JsonWriter writer, JsonNode value)
     {
-        if (ShorterThanCap(value, MaxValueLength))
+        // Surely within the cap (counted from above), the value is not written out first to be measured.
+        var length = UpperLength(value, MaxValueLength) <= MaxValueLength ? 0 : value.ToJsonString().Length;
+        if (length <= MaxValueLength)
         {
-            // Surely within the cap: no need to write it out to count.
-            return value.DeepClone();
+            value.WriteTo(writer, ScimJsonOptions.Output);
         }
-
-        var json = value.ToJsonString();
-        return json.Length <= MaxValueLength ? value.DeepClone() : JsonValue.Create($"({json.Length} characters, not recorded)");
+        else
+        {
+            writer.WriteStringValue($"({length} characters, not recorded)");
+        }
     }
 
     /// <summary>
-    /// True when <paramref name="value"/> as JSON surely takes at most <paramref name="budget"/> characters, counted
-    /// from above (every character of a string as a six-character escape), without writing it.
+    /// How many characters <paramref name="value"/> takes as JSON at most (every character of a string counted as a
+    /// six-character escape), without writing it; counting stops once past <paramref name="budget"/>.
     /// </summary>
-    private static bool ShorterThanCap(JsonNode? value, int budget) => UpperLength(value, budget) <= budget;
-
     private static int UpperLength(JsonNode? value, int budget)
     {
         // A number, boolean, date or id the hub made itself.

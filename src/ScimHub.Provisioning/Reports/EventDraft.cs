@@ -25,7 +25,8 @@ public sealed record EventDraft(string Operation, string Outcome, string Resourc
 
     public string? ExternalId { get; init; }
 
-    public JsonArray? Changes { get; init; }
+    /// <summary>The changes as JSON text (an array of <c>{attribute, old, new}</c>), as the event stores them; null for none.</summary>
+    public string? Changes { get; init; }
 
     public int? ErrorStatus { get; init; }
 
@@ -83,7 +84,7 @@ public sealed record EventDraft(string Operation, string Outcome, string Resourc
         var groupEvent = ForGroup(operation, groupId, group);
         return groupEvent with
         {
-            Changes = [change],
+            Changes = new JsonArray(change).ToJsonString(ScimJsonOptions.Output),
             Identifiers = Keys([.. groupEvent.Identifiers, .. members.Select(m => m.Id)]),
         };
     }

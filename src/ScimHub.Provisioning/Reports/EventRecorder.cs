@@ -22,7 +22,7 @@ public sealed class EventRecorder(Database database, ReportOptions options, Time
         return new EventRow(
             Timestamps.Format(at), context.App.DirectoryId, context.App.AppId, context.App.AppName, context.App.AppName.ToLowerInvariant(), context.Direction,
             draft.Operation, draft.Outcome, draft.ResourceType, draft.ResourceId, draft.Subject, draft.Email, draft.ExternalId,
-            draft.Changes is { Count: > 0 } ? draft.Changes.ToJsonString(ScimJsonOptions.Output) : null,
+            draft.Changes,
             draft.ErrorStatus, draft.ErrorScimType, draft.ErrorDetail, context.CorrelationId, draft.Identifiers);
     }
 

@@ -162,9 +162,10 @@ internal sealed class PreparedSqliteCommand(PreparedSqliteConnection owner) : Sq
         kept.Transaction = Transaction;
         kept.CommandTimeout = CommandTimeout;
         kept.Parameters.Clear();
-        foreach (SqliteParameter parameter in Parameters)
+        // By index: the collection's enumerator is an object per statement run.
+        for (var i = 0; i < Parameters.Count; i++)
         {
-            kept.Parameters.Add(Prefixed(parameter));
+            kept.Parameters.Add(Prefixed(Parameters[i]));
         }
 
         try

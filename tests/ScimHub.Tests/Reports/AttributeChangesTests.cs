@@ -8,8 +8,11 @@ public sealed class AttributeChangesTests
     private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 
     private static List<(string Attribute, string? Old, string? New)> Changes(string? before, string? after) =>
-        AttributeChanges.Between(before is null ? null : Json(before), after is null ? null : Json(after))
+        Entries(AttributeChanges.Between(before is null ? null : Json(before), after is null ? null : Json(after)))
             .Select(c => ((string)c!["attribute"]!, c["old"]?.ToJsonString(), c["new"]?.ToJsonString())).ToList();
+
+    /// <summary>The entries of a change list's JSON text (none when there is no text).</summary>
+    private static JsonArray Entries(string? changes) => changes is null ? [] : JsonNode.Parse(changes)!.AsArray();
 
     [Fact]
     public void Complex_attributes_and_extensions_are_compared_sub_attribute_by_sub_attribute()
@@ -91,10 +94,18 @@ public sealed class AttributeChangesTests
     private static string? NewValue(string text, bool parsed)
     {
         var after = parsed ? Json($$"""{ "title": "{{text}}" }""") : new JsonObject { ["title"] = text };
-        return AttributeChanges.Between(null, after).Single()!["new"]!.ToJsonString();
+        return Entries(AttributeChanges.Between(null, after)).Single()!["new"]!.ToJsonString();
+    }
+
+    [Fact]
+    public void The_list_is_stored_as_compact_json_with_characters_as_they_are()
+    {
+        var json = AttributeChanges.Between(Json("""{ "displayName": "Zoë" }"""), Json("""{ "displayName": "Zoë \"Z\" Ng" }"""));
+
+        Assert.Equal("""[{"attribute":"displayName","old":"Zoë","new":"Zoë \"Z\" Ng"}]""", json);
     }
 
     [Fact]
     public void Identical_versions_have_no_changes() =>
-        Assert.Empty(Changes("""{ "userName": "u", "name": { "givenName": "G" } }""", """{ "userName": "u", "name": { "givenName": "G" } }"""));
+        Assert.Null(AttributeChanges.Between(Json("""{ "userName": "u", "name": { "givenName": "G" } }"""), Json("""{ "userName": "u", "name": { "givenName": "G" } }""")));
 }

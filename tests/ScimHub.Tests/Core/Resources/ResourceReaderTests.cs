@@ -302,6 +302,18 @@ public sealed class ResourceReaderTests
     }
 
     [Theory]
+    [InlineData("\"name\": { \"givenName\": 7 }", "'name.givenName'")]
+    [InlineData("\"emails\": [ { \"value\": 42 } ]", "'emails.value'")]
+    [InlineData("\"addresses\": [ { \"postalCode\": [\"9\"] } ]", "'addresses.postalCode'")]
+    [InlineData("\"" + Enterprise + "\": { \"manager\": { \"value\": 5 } }", "'" + Enterprise + ".manager.value'")]
+    public void A_wrong_value_is_named_by_its_path(string member, string path)
+    {
+        var error = AssertError($$"""{ "schemas": ["{{CoreUser}}"], "userName": "bjensen", {{member}} }""", ScimErrorType.InvalidValue);
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("\"True\"", true)]
     [InlineData("\"true\"", true)]
     [InlineData("\"false\"", false)]
