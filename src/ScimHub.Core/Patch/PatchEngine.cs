@@ -131,7 +131,8 @@ public static class PatchEngine
             return;
         }
 
-        var primariesBefore = Primaries(container, attribute);
+        // Only a multi-valued attribute has primary values to keep single.
+        var primariesBefore = attribute.MultiValued ? Primaries(container, attribute) : null;
         if (path.ValueFilter is not null)
         {
             ApplyFiltered(container, attribute, path.ValueFilter, sub, op, value);
@@ -150,7 +151,7 @@ public static class PatchEngine
             // RFC 7644 §3.5.2: a value made primary by this operation makes the earlier primary value non-primary.
             if (Primaries(container, attribute).Count > 1)
             {
-                foreach (var item in ((JsonArray)container[attribute.Name]!).OfType<JsonObject>().Where(i => IsPrimary(i) && primariesBefore.Contains(i.ToJsonString())))
+                foreach (var item in ((JsonArray)container[attribute.Name]!).OfType<JsonObject>().Where(i => IsPrimary(i) && primariesBefore!.Contains(i.ToJsonString())))
                 {
                     item["primary"] = false;
                 }

@@ -86,19 +86,7 @@ public static class ResourceProjection
 
         if (selection.Included.Count > 0)
         {
-            var matches = selection.Included.Where(p => p.Attribute == definition && p.Schema == schema).ToList();
-            if (matches.Count == 0)
-            {
-                return null;
-            }
-
-            if (matches.Any(p => p.SubAttribute is null) || definition.Type != AttributeType.Complex)
-            {
-                return value.DeepClone();
-            }
-
-            var wanted = matches.Select(p => p.SubAttribute!.Name).ToHashSet(StringComparer.Ordinal);
-            return KeepSubAttributes(value, definition, name => wanted.Contains(name));
+            return ProjectIncluded(schema, definition, value, selection);
         }
 
         if (definition.Returned == Returned.Request)
@@ -106,12 +94,29 @@ public static class ResourceProjection
             return null;
         }
 
-        if (selection.Excluded.Count == 0)
+        // The common case (no excludedAttributes) looks nothing up per attribute, and its method makes no closure.
+        return selection.Excluded.Count == 0 ? value.DeepClone() : ProjectExcluded(schema, definition, value, selection);
+    }
+
+    private static JsonNode? ProjectIncluded(SchemaDefinition schema, AttributeDefinition definition, JsonNode value, AttributeSelection selection)
+    {
+        var matches = selection.Included.Where(p => p.Attribute == definition && p.Schema == schema).ToList();
+        if (matches.Count == 0)
         {
-            // The common case (no excludedAttributes): nothing to look up per attribute.
+            return null;
+        }
+
+        if (matches.Any(p => p.SubAttribute is null) || definition.Type != AttributeType.Complex)
+        {
             return value.DeepClone();
         }
 
+        var wanted = matches.Select(p => p.SubAttribute!.Name).ToHashSet(StringComparer.Ordinal);
+        return KeepSubAttributes(value, definition, name => wanted.Contains(name));
+    }
+
+    private static JsonNode? ProjectExcluded(SchemaDefinition schema, AttributeDefinition definition, JsonNode value, AttributeSelection selection)
+    {
         var excluded = selection.Excluded.Where(p => p.Attribute == definition && p.Schema == schema).ToList();
         if (excluded.Any(p => p.SubAttribute is null))
         {

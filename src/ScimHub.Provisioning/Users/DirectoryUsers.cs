@@ -433,15 +433,22 @@ public sealed class DirectoryUsers(Database database, ListCache lists, EventReco
         // One user (a look-up, a read, a change) is compared directly, without a list passed as JSON.
         var one = userIds.Count == 1;
         var refs = await connection.QueryAsync<GroupRef>(
-            $"""
-            SELECT m.member_id AS MemberId, g.id AS Id, g.display_name AS Display
-            FROM group_members m JOIN groups g ON g.directory_id = m.directory_id AND g.id = m.group_id
-            WHERE m.directory_id = @directoryId AND {(one ? "m.member_id = @userId" : $"m.member_id IN ({database.Dialect.ListValues("@userIds")})")}
-            ORDER BY g.display_name_key
-            """,
+            one ? groupsOfOne : groupsOfMany,
             one ? new { directoryId, userId = userIds[0] } : (object)new { directoryId, userIds = database.Dialect.ListParameter(userIds) });
         return refs.ToLookup(r => r.MemberId);
     }
+
+    // The two texts of GroupsOfAsync, made once (every look-up and read of a user runs one).
+    private readonly string groupsOfOne = GroupsOfSql("m.member_id = @userId");
+    private readonly string groupsOfMany = GroupsOfSql($"m.member_id IN ({database.Dialect.ListValues("@userIds")})");
+
+    private static string GroupsOfSql(string members) =>
+        $"""
+        SELECT m.member_id AS MemberId, g.id AS Id, g.display_name AS Display
+        FROM group_members m JOIN groups g ON g.directory_id = m.directory_id AND g.id = m.group_id
+        WHERE m.directory_id = @directoryId AND {members}
+        ORDER BY g.display_name_key
+        """;
 
     /// <summary>Adds the read-only, derived <c>groups</c> attribute (RFC 7643 §4.1.2).</summary>
     private static JsonObject WithGroups(JsonObject attributes, IEnumerable<GroupRef> groups)
