@@ -80,8 +80,8 @@ internal sealed class LoadGenerator : IDisposable
         // The hub's exporter caches a scrape for a moment: a burst shorter than a few seconds is not told.
         var told = countersBefore is not null && countersAfter is not null && clock.Elapsed >= TimeSpan.FromSeconds(2);
         var slotBusy = told && countersAfter!.SlotHeldSeconds - countersBefore!.SlotHeldSeconds is { } held ? held / clock.Elapsed.TotalSeconds : (double?)null;
-        var allocated = told ? (countersAfter!.AllocatedBytes - countersBefore!.AllocatedBytes) / count : (double?)null;
-        var gcPaused = told ? (countersAfter!.GcPauseSeconds - countersBefore!.GcPauseSeconds) / clock.Elapsed.TotalSeconds : (double?)null;
+        var allocated = told ? (countersAfter!.AllocatedBytes - countersBefore!.AllocatedBytes) / count : null;
+        var gcPaused = told ? (countersAfter!.GcPauseSeconds - countersBefore!.GcPauseSeconds) / clock.Elapsed.TotalSeconds : null;
         var first = latencies[0];
         var last = latencies[count - 1];
         Array.Sort(latencies);

@@ -143,7 +143,8 @@ public static class AttributeChanges
                 var length = 2;
                 foreach (var (key, member) in obj)
                 {
-                    length += (key.Length * 6) + 3 + UpperLength(member, budget - length);
+                    // The name as escapes, its quotes, the colon and a comma.
+                    length += (key.Length * 6) + 4 + UpperLength(member, budget - length);
                     if (length > budget)
                     {
                         return length;
@@ -155,6 +156,7 @@ public static class AttributeChanges
                 var total = 2;
                 for (var i = 0; i < array.Count; i++)
                 {
+                    // The item and a comma.
                     total += 1 + UpperLength(array[i], budget - total);
                     if (total > budget)
                     {

@@ -40,9 +40,9 @@ internal static class ScimJson
             ?? throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body must be a JSON object.");
         try
         {
-            if (HoldsNul(body, out var path))
+            if (HoldsNul(body))
             {
-                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{path}' contains the character U+0000, which the hub does not store.");
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{PathOfNul(body, "")}' contains the character U+0000, which the hub does not store.");
             }
         }
         catch (InvalidOperationException)
@@ -57,25 +57,18 @@ internal static class ScimJson
     /// <summary>
     /// Finds strings no database can store or .NET can read: U+0000 (PostgreSQL text rejects it), and lone UTF-16
     /// surrogates written as \uD800 escapes or bytes that are not UTF-8 (reading them throws
-    /// <see cref="InvalidOperationException"/>). Checked once here, for every body. <paramref name="path"/> is where
-    /// the U+0000 is (a member name's is its object's path), built only when there is one.
+    /// <see cref="InvalidOperationException"/>). Checked once here, for every body, without building a path per member:
+    /// <see cref="PathOfNul"/> names the place only when there is one.
     /// </summary>
-    private static bool HoldsNul(JsonNode? node, out string path)
+    private static bool HoldsNul(JsonNode? node)
     {
-        path = "";
         switch (node)
         {
             case JsonObject obj:
                 foreach (var (key, value) in obj)
                 {
-                    if (key.Contains('\0', StringComparison.Ordinal))
+                    if (key.Contains('\0', StringComparison.Ordinal) || HoldsNul(value))
                     {
-                        return true;
-                    }
-
-                    if (HoldsNul(value, out var inner))
-                    {
-                        path = inner.Length == 0 || inner[0] == '[' ? key + inner : $"{key}.{inner}";
                         return true;
                     }
                 }
@@ -84,9 +77,8 @@ internal static class ScimJson
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (HoldsNul(array[i], out var inner))
+                    if (HoldsNul(array[i]))
                     {
-                        path = $"[{i}]{(inner.Length == 0 || inner[0] == '[' ? inner : "." + inner)}";
                         return true;
                     }
                 }
@@ -96,6 +88,43 @@ internal static class ScimJson
                 return StringHoldsNul(value);
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Where the first U+0000 is (<c>emails[0].value</c>; a member name's is its object's path), or null.</summary>
+    private static string? PathOfNul(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return path;
+                    }
+
+                    if (PathOfNul(value, path.Length == 0 ? key : $"{path}.{key}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (PathOfNul(array[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                return value.GetValue<string>().Contains('\0', StringComparison.Ordinal) ? path : null;
+            default:
+                return null;
         }
     }
 
