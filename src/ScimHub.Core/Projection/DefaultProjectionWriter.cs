@@ -70,10 +70,12 @@ public static class DefaultProjectionWriter
     {
         var keeps = new List<bool>();
         var reader = new Utf8JsonReader(stored);
+        Span<char> buffer = stackalloc char[NameBuffer];
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var member = plan.Of(reader.GetString()!);
+            var length = NameInto(ref reader, buffer);
+            var member = plan.Of(length >= 0 ? buffer[..length] : reader.GetString());
             reader.Read();
             if (member.Extension is { } extension && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -102,10 +104,12 @@ public static class DefaultProjectionWriter
     {
         var extensionObjects = 0;
         var reader = new Utf8JsonReader(stored);
+        Span<char> buffer = stackalloc char[NameBuffer];
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var length = NameInto(ref reader, buffer);
+            ReadOnlySpan<char> key = length >= 0 ? buffer[..length] : reader.GetString();
             var member = plan.Of(key);
             reader.Read();
             var extension = member.Extension is not null && reader.TokenType == JsonTokenType.StartObject && extensionsKeep[extensionObjects++] ? member.Extension : null;
@@ -130,10 +134,12 @@ public static class DefaultProjectionWriter
     /// <summary>The members of an extension object that the default set keeps; the reader is on its StartObject.</summary>
     private static void WriteExtension(Utf8JsonWriter writer, ref Utf8JsonReader reader, Extension extension)
     {
+        Span<char> buffer = stackalloc char[NameBuffer];
         writer.WriteStartObject();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var length = NameInto(ref reader, buffer);
+            ReadOnlySpan<char> key = length >= 0 ? buffer[..length] : reader.GetString();
             reader.Read();
             if (reader.TokenType != JsonTokenType.Null && extension.Keeps(key))
             {
@@ -152,10 +158,12 @@ public static class DefaultProjectionWriter
     /// <summary>True when an extension object keeps a member; reads to its EndObject.</summary>
     private static bool KeepsAny(ref Utf8JsonReader reader, Extension extension)
     {
+        Span<char> buffer = stackalloc char[NameBuffer];
         var any = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var keeps = !any && extension.Keeps(reader.GetString()!);
+            var length = any ? 0 : NameInto(ref reader, buffer);
+            var keeps = !any && extension.Keeps(length >= 0 ? buffer[..length] : reader.GetString());
             reader.Read();
             any |= keeps && reader.TokenType != JsonTokenType.Null;
             reader.Skip();
@@ -164,11 +172,22 @@ public static class DefaultProjectionWriter
         return any;
     }
 
-    private static bool Names(IReadOnlyList<KeyValuePair<string, JsonNode?>> members, string key)
+    /// <summary>Member names up to this long are read into a buffer on the stack, not into a string each.</summary>
+    private const int NameBuffer = 256;
+
+    /// <summary>
+    /// Copies the name of the member the reader is on, unescaped, into <paramref name="buffer"/> and returns its
+    /// length; -1 when it may not fit (read it with <see cref="Utf8JsonReader.GetString"/> then).
+    /// </summary>
+    private static int NameInto(ref Utf8JsonReader reader, scoped Span<char> buffer) =>
+        // A name's characters are never more than its UTF-8 bytes (escaped or not), so this length check suffices.
+        reader.ValueSpan.Length <= buffer.Length && !reader.HasValueSequence ? reader.CopyString(buffer) : -1;
+
+    private static bool Names(IReadOnlyList<KeyValuePair<string, JsonNode?>> members, ReadOnlySpan<char> key)
     {
         for (var i = 0; i < members.Count; i++)
         {
-            if (members[i].Key == key)
+            if (key.SequenceEqual(members[i].Key))
             {
                 return true;
             }
@@ -249,7 +268,7 @@ public static class DefaultProjectionWriter
 
         public SchemaDefinition Schema => schema;
 
-        public bool Keeps(string name) => kept.GetValueOrDefault(name);
+        public bool Keeps(ReadOnlySpan<char> name) => kept.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var keeps) && keeps;
     }
 
     /// <summary>
@@ -263,13 +282,17 @@ public static class DefaultProjectionWriter
         private readonly ConcurrentDictionary<string, Member> members = new(StringComparer.Ordinal);
         private int count;
 
-        public Member Of(string name)
+        public Member Of(string name) => Of(name.AsSpan());
+
+        /// <summary>The decision for a name read as characters: a string is made only for a name not seen before.</summary>
+        public Member Of(ReadOnlySpan<char> span)
         {
-            if (members.TryGetValue(name, out var member))
+            if (members.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(span, out var member))
             {
                 return member;
             }
 
+            var name = span.ToString();
             member = Resolve(name);
             if (Volatile.Read(ref count) < MaxNames && members.TryAdd(name, member))
             {

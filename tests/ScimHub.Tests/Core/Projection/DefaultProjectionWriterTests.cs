@@ -60,6 +60,10 @@ public sealed class DefaultProjectionWriterTests
             """{ "userName": "q\"uote\\back\/slash", "displayName": "Zoë O'Brien <&> 😀 \u0001\n\t", "title": "\u00e9\u2028" }"""
         },
         {
+            "member names escaped, and longer than the writer's name buffer",
+            $$"""{ "user\u004eame": "esc", "{{new string('a', 300)}}": 1, "\u0075rn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "dep\u0061rtment": "D", "{{new string('d', 300)}}": 2 }, "{{Profile}}": { "cost\u0043enter": "CC" } }"""
+        },
+        {
             "numbers and booleans as sent",
             $$"""{ "userName": "n", "active": true, "{{Profile}}": { "costCenter": 1.50, "badge": -0 } }"""
         },
