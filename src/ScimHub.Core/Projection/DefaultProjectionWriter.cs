@@ -162,8 +162,14 @@ public static class DefaultProjectionWriter
         var any = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var length = any ? 0 : NameInto(ref reader, buffer);
-            var keeps = !any && extension.Keeps(length >= 0 ? buffer[..length] : reader.GetString());
+            // Once one member is kept, the rest are only read past.
+            var keeps = false;
+            if (!any)
+            {
+                var length = NameInto(ref reader, buffer);
+                keeps = extension.Keeps(length >= 0 ? buffer[..length] : reader.GetString());
+            }
+
             reader.Read();
             any |= keeps && reader.TokenType != JsonTokenType.Null;
             reader.Skip();

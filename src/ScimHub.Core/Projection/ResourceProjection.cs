@@ -61,7 +61,8 @@ public static class ResourceProjection
         var result = new JsonObject();
         foreach (var (key, value) in obj)
         {
-            var definition = Exactly(attributes, key);
+            // Exactly as spelled: stored resources use the schema's spelling.
+            var definition = AttributeDefinition.Named(attributes, key, StringComparison.Ordinal);
             var kept = definition is null || value is null ? null : ProjectAttribute(schema, definition, value, selection);
             if (kept is not null)
             {
@@ -130,20 +131,6 @@ public static class ResourceProjection
 
         var dropped = excluded.Select(p => p.SubAttribute!.Name).ToHashSet(StringComparer.Ordinal);
         return KeepSubAttributes(value, definition, name => !dropped.Contains(name));
-    }
-
-    /// <summary>The attribute spelled exactly <paramref name="name"/> (stored resources use the schema's spelling).</summary>
-    private static AttributeDefinition? Exactly(IReadOnlyList<AttributeDefinition> attributes, string name)
-    {
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Name == name)
-            {
-                return attributes[i];
-            }
-        }
-
-        return null;
     }
 
     private static JsonNode? KeepSubAttributes(JsonNode value, AttributeDefinition definition, Func<string, bool> keep)

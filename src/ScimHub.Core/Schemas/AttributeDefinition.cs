@@ -31,14 +31,15 @@ public sealed record AttributeDefinition
 
     /// <summary>
     /// The attribute of <paramref name="attributes"/> called <paramref name="name"/>, case-insensitively (RFC 7643
-    /// §2.1), or null. A plain loop: every attribute of every request is looked up here, so no closure or enumerator.
+    /// §2.1) unless <paramref name="comparison"/> says otherwise, or null. A plain loop: every attribute of every
+    /// request is looked up here, so no closure or enumerator.
     /// </summary>
-    public static AttributeDefinition? Named(IReadOnlyList<AttributeDefinition> attributes, string name)
+    public static AttributeDefinition? Named(IReadOnlyList<AttributeDefinition> attributes, string name, StringComparison comparison = StringComparison.OrdinalIgnoreCase)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         for (var i = 0; i < attributes.Count; i++)
         {
-            if (string.Equals(attributes[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(attributes[i].Name, name, comparison))
             {
                 return attributes[i];
             }
