@@ -160,7 +160,7 @@ internal static class ReportCommands
             return e.ErrorStatus is { } status ? $"{status} {e.ErrorScimType} {e.ErrorDetail}".Replace("  ", " ", StringComparison.Ordinal) : e.ErrorDetail;
         }
 
-        if (e.Changes is not { ValueKind: JsonValueKind.Array } changes)
+        if (e.Changes?.Parse() is not { ValueKind: JsonValueKind.Array } changes)
         {
             return "";
         }

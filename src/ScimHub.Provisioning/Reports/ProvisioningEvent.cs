@@ -1,12 +1,10 @@
-using System.Text.Json;
-
 namespace ScimHub.Provisioning.Reports;
 
 /// <summary>
 /// One line of the Provisioning Report: what happened to which resource, for which app, with what outcome, and the
 /// attributes that changed. <see cref="CorrelationId"/> is shared by every event one request caused.
-/// <see cref="Changes"/> is a JSON array of <c>{attribute, old, new}</c>, kept as a compact JSON element (not a DOM of
-/// nodes): a page of member events lists thousands of members.
+/// <see cref="Changes"/> is a JSON array of <c>{attribute, old, new}</c>, kept as the JSON text stored (see
+/// <see cref="JsonText"/>).
 /// </summary>
 public sealed record ProvisioningEvent(
     long Id,
@@ -22,7 +20,7 @@ public sealed record ProvisioningEvent(
     string? Subject,
     string? Email,
     string? ExternalId,
-    JsonElement? Changes,
+    JsonText? Changes,
     int? ErrorStatus,
     string? ErrorScimType,
     string? ErrorDetail,

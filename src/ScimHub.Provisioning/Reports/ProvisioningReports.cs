@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using Dapper;
 using ScimHub.Provisioning.Storage;
 
@@ -264,7 +263,7 @@ public sealed class ProvisioningReports(Database database)
 
         public ProvisioningEvent ToEvent() => new(
             Id, Timestamps.Parse(OccurredAt), DirectoryId, AppId, AppName, Direction, Operation, Outcome, ResourceType, ResourceId, Subject, Email, ExternalId,
-            Changes is null ? null : JsonElement.Parse(Changes),
+            Changes is null ? null : new JsonText(Changes),
             ErrorStatus is null ? null : (int)ErrorStatus.Value, ErrorScimType, ErrorDetail, CorrelationId);
     }
 }

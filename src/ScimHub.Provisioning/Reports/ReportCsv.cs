@@ -27,7 +27,7 @@ public static class ReportCsv
             await writer.WriteAsync(Line(
             [
                 Storage.Timestamps.Format(e.OccurredAt), e.AppId, e.AppName, e.Direction, e.Operation, e.Outcome,
-                e.ResourceType, e.ResourceId, e.Subject, e.Email, e.ExternalId, e.Changes?.GetRawText(), e.ErrorStatus?.ToString(CultureInfo.InvariantCulture),
+                e.ResourceType, e.ResourceId, e.Subject, e.Email, e.ExternalId, e.Changes?.Text, e.ErrorStatus?.ToString(CultureInfo.InvariantCulture),
                 e.ErrorScimType, e.ErrorDetail, e.CorrelationId, e.DirectoryId, e.Id.ToString(CultureInfo.InvariantCulture),
             ]));
         }

@@ -88,6 +88,27 @@ public sealed class ReportsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Json_output_keeps_an_events_change_list_as_indented_json()
+    {
+        using (var database = new Database(store.Options))
+        {
+            var user = new JsonObject { ["userName"] = "carol@contoso.com", ["title"] = "Directrice \"R&D\"\nZürich" };
+            var draft = EventDraft.ForUser(EventOperations.Create, "u3", user) with { Changes = AttributeChanges.Between(null, user) };
+            await RecordAsync(database, new EventRecorder(database, new ReportOptions(), TimeProvider.System),
+                new AppIdentity("app-entra", "dir", "Microsoft Entra ID"), draft, Now.AddMinutes(-5));
+        }
+
+        var (code, json, error) = await RunAsync("reports", "search", "--user", "carol@contoso.com", "--format", "json");
+        var (_, table, _) = await RunAsync("reports", "search", "--user", "carol@contoso.com");
+
+        Assert.True(code == 0, error);
+        var changes = Assert.Single(JsonNode.Parse(json)!.AsArray())!["changes"]!.AsArray();
+        Assert.Equal("Directrice \"R&D\"\nZürich", changes.Single(c => c!["attribute"]!.GetValue<string>() == "title")!["new"]!.GetValue<string>());
+        Assert.Contains("\"changes\": [\n      {\n        \"attribute\": \"userName\",", json.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("userName, title", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Timeline_lists_one_users_events_across_apps_oldest_first()
     {
         var (code, output, _) = await RunAsync("reports", "timeline", "--user", "alice@contoso.com");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using ScimHub.Provisioning.Admin;
@@ -176,6 +177,27 @@ public sealed class ProvisioningReportTests(HubFactory hub)
 
         var json = await admin.GetAsync($"/api/reports/provisioning/export?format=json&app={Uri.EscapeDataString(appName)}");
         Assert.Equal(awkward, json.Body!.AsArray()[1]!["subject"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Change_lists_come_back_as_json_with_quotes_line_breaks_and_non_ascii_text_intact()
+    {
+        var appName = Bodies.Unique("Entra");
+        var scim = await hub.NewAppAsync(appName);
+        var admin = await AdminClient.CreateAsync(hub);
+        var title = "Directrice \"R&D\" <Zürich>\nÉquipe 東京 😀";
+        var created = await scim.PostAsync("/Users", Bodies.User(Bodies.Unique("zoe"), $"\"title\": {JsonSerializer.Serialize(title)}"));
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+
+        var search = await admin.EventsOfAppAsync(appName);
+        var export = await admin.GetAsync($"/api/reports/provisioning/export?format=json&app={Uri.EscapeDataString(appName)}");
+
+        foreach (var e in new[] { Assert.Single(search), Assert.Single(export.Body!.AsArray())! })
+        {
+            var change = Assert.Single(e["changes"]!.AsArray(), c => c!["attribute"]!.GetValue<string>() == "title")!;
+            Assert.Equal(title, change["new"]!.GetValue<string>());
+            Assert.Null(change["old"]);
+        }
     }
 
     [Fact]
