@@ -24,6 +24,8 @@ public static class WriteSlotMetrics
         Meter.CreateObservableCounter("scimhub.sqlite.writes", () => Volatile.Read(ref writes), "{write}",
             "Writes kept in a batch by the write slot (counted as each writer leaves; a batch that fails later included).");
         Meter.CreateObservableCounter("scimhub.sqlite.batches", () => Volatile.Read(ref batches), "{batch}", "Group commits (batches of writes) made.");
+        Meter.CreateObservableGauge("scimhub.sqlite.memory", SQLitePCL.raw.sqlite3_memory_used, "By",
+            "Memory SQLite holds in this process: its connections' page caches, compiled statements and schemas.");
     }
 
     internal static void Held(long ticks) => Interlocked.Add(ref heldTicks, ticks);

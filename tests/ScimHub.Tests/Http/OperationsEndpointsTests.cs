@@ -40,7 +40,7 @@ public sealed class OperationsEndpointsTests(HubFactory hub)
 
     [Fact]
     [Trait("Storage", "SqliteOnly")]
-    public async Task Metrics_show_how_long_the_sqlite_write_slot_was_held_and_how_many_writes_and_batches_went_through()
+    public async Task Metrics_show_how_long_the_sqlite_write_slot_was_held_how_many_writes_and_batches_went_through_and_the_memory_sqlite_holds()
     {
         // The counters as the exporter reads them, before and after a create (other tests write too: at least ours).
         using var listener = new MeterListener();
@@ -66,8 +66,10 @@ public sealed class OperationsEndpointsTests(HubFactory hub)
         Assert.True(values["scimhub.sqlite.write_slot.held"] > before["scimhub.sqlite.write_slot.held"]);
         Assert.True(values["scimhub.sqlite.writes"] >= before["scimhub.sqlite.writes"] + 1);
         Assert.True(values["scimhub.sqlite.batches"] >= before["scimhub.sqlite.batches"] + 1);
+        // Open connections hold page caches and compiled statements: never nothing once the hub has written.
+        Assert.True(values["scimhub.sqlite.memory"] > 0);
         // Every write of this hub, its app's included, came before any scrape of it: the names are in the first one.
-        Assert.All(["scimhub_sqlite_write_slot_held_seconds_total", "scimhub_sqlite_writes_total", "scimhub_sqlite_batches_total"],
+        Assert.All(["scimhub_sqlite_write_slot_held_seconds_total", "scimhub_sqlite_writes_total", "scimhub_sqlite_batches_total", "scimhub_sqlite_memory_bytes"],
             name => Assert.Contains(name, text, StringComparison.Ordinal));
     }
 }
