@@ -105,8 +105,10 @@ internal sealed class SqliteWriter(
                 CommitBatch();
             }
         }
-        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        catch (Exception exception)
         {
+            // Whatever failed (SQLite, or a bug), the batch is lost and the slot must be left: a slot kept by a writer
+            // that is gone would turn every later write into a 503.
             FailBatch(exception);
             Leave();
             throw;
