@@ -3,13 +3,14 @@ using System.Globalization;
 namespace ScimHub.Bench;
 
 /// <summary>
-/// Running totals read from the hub's <c>/metrics</c>: the time its SQLite write slot was held (none on PostgreSQL),
-/// the bytes the runtime allocated, and the time garbage collections paused the process. A scenario reads them before
+/// Running totals read from the hub's <c>/metrics</c>: the time its SQLite write slot was held and the writes and group
+/// commits that went through it (none on PostgreSQL), the bytes the runtime allocated, and the time garbage collections
+/// paused the process. A scenario reads them before
 /// and after; the difference says what the scenario cost in allocations and pauses. A total the exposition lacks is null.
 /// </summary>
-internal sealed record HubCounters(double? SlotHeldSeconds, double? AllocatedBytes, double? GcPauseSeconds)
+internal sealed record HubCounters(double? SlotHeldSeconds, double? Writes, double? Batches, double? AllocatedBytes, double? GcPauseSeconds)
 {
-    /// <summary>Reads the three totals from a Prometheus text exposition.</summary>
+    /// <summary>Reads the totals from a Prometheus text exposition.</summary>
     public static HubCounters Parse(string exposition)
     {
         ArgumentNullException.ThrowIfNull(exposition);
@@ -23,6 +24,8 @@ internal sealed record HubCounters(double? SlotHeldSeconds, double? AllocatedByt
 
         return new HubCounters(
             Value("scimhub_sqlite_write_slot_held_seconds_total"),
+            Value("scimhub_sqlite_writes_total"),
+            Value("scimhub_sqlite_batches_total"),
             Value("dotnet_gc_heap_total_allocated_bytes_total"),
             Value("dotnet_gc_pause_time_seconds_total"));
     }

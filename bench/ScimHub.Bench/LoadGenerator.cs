@@ -80,12 +80,14 @@ internal sealed class LoadGenerator : IDisposable
         // The hub's exporter caches a scrape for a moment: a burst shorter than a few seconds is not told.
         var told = countersBefore is not null && countersAfter is not null && clock.Elapsed >= TimeSpan.FromSeconds(2);
         var slotBusy = told && countersAfter!.SlotHeldSeconds - countersBefore!.SlotHeldSeconds is { } held ? held / clock.Elapsed.TotalSeconds : (double?)null;
+        var batches = told ? countersAfter!.Batches - countersBefore!.Batches : null;
+        var perBatch = batches > 0 ? (countersAfter!.Writes - countersBefore!.Writes) / batches : null;
         var allocated = told ? (countersAfter!.AllocatedBytes - countersBefore!.AllocatedBytes) / count : null;
         var gcPaused = told ? (countersAfter!.GcPauseSeconds - countersBefore!.GcPauseSeconds) / clock.Elapsed.TotalSeconds : null;
         var first = latencies[0];
         var last = latencies[count - 1];
         Array.Sort(latencies);
-        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu, busy, slotBusy, allocated, gcPaused);
+        return new LoadResult(count, errors, clock.Elapsed, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))], first, last, cpu, busy, slotBusy, perBatch, allocated, gcPaused);
     }
 
     public void Dispose() => http.Dispose();

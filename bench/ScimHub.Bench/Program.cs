@@ -83,7 +83,7 @@ try
     {
         var rate = perSecond ?? result.PerSecond;
         Report(string.Create(CultureInfo.InvariantCulture,
-            $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling.PerSecond:P1} of hello ({ceiling.PerSecond:N0} req/s)  CPU {result.ServerCpuUs:N0} µs/req (hello {ceiling.ServerCpuUs:N0}), cores busy {result.MachineBusy:P0}{(result.SlotBusy is { } slot ? $", write slot held {slot:P0}" : "")}{(result.AllocatedPerRequest is { } allocated ? $", {allocated / 1024:N1} KB allocated/req" : "")}{(result.GcPaused is { } paused ? $", GC paused {paused:P1}" : "")}"));
+            $"{scenario,-28} {rate,10:N0} {unit,-10} p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  errors {result.Errors}  ratio {result.PerSecond / ceiling.PerSecond:P1} of hello ({ceiling.PerSecond:N0} req/s)  CPU {result.ServerCpuUs:N0} µs/req (hello {ceiling.ServerCpuUs:N0}), cores busy {result.MachineBusy:P0}{(result.SlotBusy is { } slot ? $", write slot held {slot:P0}" : "")}{(result.WritesPerBatch is { } perBatch ? $" ({perBatch:N1} writes/commit)" : "")}{(result.AllocatedPerRequest is { } allocated ? $", {allocated / 1024:N1} KB allocated/req" : "")}{(result.GcPaused is { } paused ? $", GC paused {paused:P1}" : "")}"));
     }
 
     Report($"ScimHub bench: {users:N0} users on {provider}, provisioning events {(events ? "on" : "off")}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
