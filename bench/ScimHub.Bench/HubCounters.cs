@@ -5,8 +5,8 @@ namespace ScimHub.Bench;
 /// <summary>
 /// Running totals read from the hub's <c>/metrics</c>: the time its SQLite write slot was held and the writes and group
 /// commits that went through it (none on PostgreSQL), the bytes the runtime allocated, and the time garbage collections
-/// paused the process. A scenario reads them before
-/// and after; the difference says what the scenario cost in allocations and pauses. A total the exposition lacks is null.
+/// paused the process. A scenario reads them before and after; the difference says what the scenario cost. A total the
+/// exposition lacks is null.
 /// </summary>
 internal sealed record HubCounters(double? SlotHeldSeconds, double? Writes, double? Batches, double? AllocatedBytes, double? GcPauseSeconds)
 {
