@@ -74,8 +74,7 @@ public static class DefaultProjectionWriter
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var length = NameInto(ref reader, buffer);
-            var member = plan.Of(length >= 0 ? buffer[..length] : reader.GetString());
+            var member = plan.Of(Name(in reader, buffer));
             reader.Read();
             if (member.Extension is { } extension && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -108,8 +107,7 @@ public static class DefaultProjectionWriter
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var length = NameInto(ref reader, buffer);
-            ReadOnlySpan<char> key = length >= 0 ? buffer[..length] : reader.GetString();
+            var key = Name(in reader, buffer);
             var member = plan.Of(key);
             reader.Read();
             var extension = member.Extension is not null && reader.TokenType == JsonTokenType.StartObject && extensionsKeep[extensionObjects++] ? member.Extension : null;
@@ -138,8 +136,7 @@ public static class DefaultProjectionWriter
         writer.WriteStartObject();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var length = NameInto(ref reader, buffer);
-            ReadOnlySpan<char> key = length >= 0 ? buffer[..length] : reader.GetString();
+            var key = Name(in reader, buffer);
             reader.Read();
             if (reader.TokenType != JsonTokenType.Null && extension.Keeps(key))
             {
@@ -163,13 +160,7 @@ public static class DefaultProjectionWriter
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             // Once one member is kept, the rest are only read past.
-            var keeps = false;
-            if (!any)
-            {
-                var length = NameInto(ref reader, buffer);
-                keeps = extension.Keeps(length >= 0 ? buffer[..length] : reader.GetString());
-            }
-
+            var keeps = !any && extension.Keeps(Name(in reader, buffer));
             reader.Read();
             any |= keeps && reader.TokenType != JsonTokenType.Null;
             reader.Skip();
@@ -182,12 +173,12 @@ public static class DefaultProjectionWriter
     private const int NameBuffer = 256;
 
     /// <summary>
-    /// Copies the name of the member the reader is on, unescaped, into <paramref name="buffer"/> and returns its
-    /// length; -1 when it may not fit (read it with <see cref="Utf8JsonReader.GetString"/> then).
+    /// The name of the member the reader is on, unescaped: copied into <paramref name="buffer"/> when it surely fits,
+    /// else read as a string.
     /// </summary>
-    private static int NameInto(ref Utf8JsonReader reader, scoped Span<char> buffer) =>
+    private static ReadOnlySpan<char> Name(scoped in Utf8JsonReader reader, Span<char> buffer) =>
         // A name's characters are never more than its UTF-8 bytes (escaped or not), so this length check suffices.
-        reader.ValueSpan.Length <= buffer.Length && !reader.HasValueSequence ? reader.CopyString(buffer) : -1;
+        reader.ValueSpan.Length <= buffer.Length && !reader.HasValueSequence ? buffer[..reader.CopyString(buffer)] : reader.GetString();
 
     private static bool Names(IReadOnlyList<KeyValuePair<string, JsonNode?>> members, ReadOnlySpan<char> key)
     {
